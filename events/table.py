@@ -21,7 +21,6 @@ from events.schema import (
     SchemaError,
     date_span,
     event_from_record,
-    event_to_record,
 )
 
 SPAN_COLUMNS = ("date_start", "date_end")
@@ -30,15 +29,23 @@ _DATE_COLUMNS = ("event_date", "published", *SPAN_COLUMNS)
 
 
 def events_to_frame(events: Iterable[Event]) -> pd.DataFrame:
-    """One row per event, dates as ``datetime64``, missing values as NA."""
-    rows = []
-    for ev in events:
-        row = event_to_record(ev)
-        row["reported_by"] = ",".join(ev.reported_by)
-        start, end = date_span(ev.event_date, ev.date_precision) if ev.event_date else (None, None)
-        row["date_start"], row["date_end"] = start, end
-        rows.append(row)
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    """One row per event, dates as ``datetime64``, missing values as NA.
+
+    Built column by column straight from the records' attributes: at 100,000
+    events a dict per row would cost seconds.
+    """
+    events = list(events)
+    columns: dict[str, list] = {
+        name: [getattr(ev, name) for ev in events] for name in FIELD_NAMES
+    }
+    columns["reported_by"] = [",".join(sides) for sides in columns["reported_by"]]
+    spans = [
+        date_span(day, precision) if day is not None else (None, None)
+        for day, precision in zip(columns["event_date"], columns["date_precision"], strict=True)
+    ]
+    columns["date_start"] = [start for start, _ in spans]
+    columns["date_end"] = [end for _, end in spans]
+    frame = pd.DataFrame({name: pd.Series(columns[name], dtype=object) for name in COLUMNS})
     return normalise_frame(frame)
 
 
