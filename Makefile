@@ -7,15 +7,15 @@ APT    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 PORT   ?= 8501
 SHARED ?= ../shared
 
-.PHONY: run test test-fast setup setup-test chromium bench sample geodata lint clean
+.PHONY: run test test-fast setup setup-test chromium postgres bench sample geodata lint clean
 
 run: setup
 	$(BIN)/streamlit run streamlit_app.py --server.headless=true --server.port=$(PORT)
 
-test: setup-test chromium
+test: setup-test chromium postgres
 	$(BIN)/python -m pytest
 
-test-fast: setup-test
+test-fast: setup-test postgres
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
 setup: $(VENV)/.run-installed
@@ -30,14 +30,18 @@ $(VENV)/.run-installed: pyproject.toml | $(VENV)/bin/python
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[team,test]'
 	touch $@ $(VENV)/.run-installed
 
 # Browser tests drive Debian's Chromium through Playwright; never `playwright install`.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(APT) update && $(APT) install -y chromium; }
 
-bench: setup-test chromium
+# The PostGIS store tests start their own server in a temporary data directory.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && dpkg -s postgis >/dev/null 2>&1 || { $(APT) update && $(APT) install -y postgresql postgis postgresql-postgis; }
+
+bench: setup-test chromium postgres
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
 
 # Regenerate the bundled sample events from the seed articles (no article text is kept).

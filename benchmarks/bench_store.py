@@ -111,7 +111,10 @@ def temp_server(workdir: Path):
                                                   "conftest.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.PostGISServer(workdir)
+    try:
+        return module.PostGISServer(workdir)
+    except module.pytest.fail.Exception as exc:  # how the test helper reports a failed start
+        raise RuntimeError(str(exc)) from None
 
 
 def main() -> None:
@@ -133,7 +136,12 @@ def main() -> None:
                 bench(backend, sizes[-1], args.postgis)
                 continue
             root = Path(tempfile.mkdtemp(prefix="bench-pg-"))
-            server = temp_server(root)
+            try:
+                server = temp_server(root)
+            except Exception as exc:
+                shutil.rmtree(root, ignore_errors=True)
+                print(f"postgis  not measured: no temporary server could start ({exc})")
+                continue
             try:
                 for size in sizes:
                     bench(backend, size, server.new_database())

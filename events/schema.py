@@ -363,6 +363,8 @@ def read_geojson(path: str | os.PathLike[str]) -> tuple[list[Event], list[Record
         raise ValueError(f"{path}: not UTF-8 text ({exc.reason})") from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
+    except RecursionError:
+        raise ValueError(f"{path}: nested too deeply to be GeoJSON") from None
     return events_from_collection(doc, source=str(path))
 
 
@@ -378,6 +380,7 @@ def atomic_write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, target_file_mode(path))
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
@@ -386,3 +389,18 @@ def atomic_write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def target_file_mode(path: Path) -> int:
+    """Permissions for a file about to replace ``path``.
+
+    Temporary files are created private (0600); swapped in as they are, a
+    rewrite would silently hide the file from the other users who could read
+    it. Keep the old file's mode, or give a new file the usual umask default.
+    """
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -9,8 +9,9 @@ location: ``.gpkg`` → :class:`GeoPackageStore`, ``.geojson``/``.json`` →
 Two promises hold for every backend:
 
 * a store is never half-written: a file store writes a complete copy next to
-  the original and swaps it in with :func:`os.replace`, so a crash or an error
-  leaves the old file as it was;
+  the original and swaps it in with :func:`os.replace` (the PostGIS store
+  writes a batch in one transaction), so a crash or an error leaves the old
+  store as it was;
 * a store that cannot be used (missing, empty, corrupt, written by a newer
   release) raises a :class:`StoreError` whose message names the store and says
   what to do, and the file is never touched.
@@ -268,6 +269,7 @@ def _events_of(frame: pd.DataFrame, location: str) -> list[Event]:
 @contextlib.contextmanager
 def _write_lock(path: Path) -> Iterator[None]:
     """Serialise writers of one file store (readers need no lock: they see whole files)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     lock_path = path.with_name(f".{path.name}.lock")
     try:
         import fcntl
@@ -328,6 +330,17 @@ def _replace_atomically(path: Path, write: Any, *, start_from_copy: bool) -> Non
         raise
 
 
+@contextlib.contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """A write that fails on the disk (full, no permission) as a message, the store intact."""
+    try:
+        yield
+    except OSError as exc:
+        raise StoreError(
+            f"{path}: cannot be written ({exc.strerror or exc}); the store was left as it was"
+        ) from None
+
+
 def _missing(path: Path, kind: str) -> StoreNotFound:
     return StoreNotFound(
         f"{path}: no such {kind} event store; check the path, or create a new store "
@@ -383,8 +396,7 @@ class GeoPackageStore:
 
     # ---- opening
     def _create(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with _write_lock(self.path):
+        with _writing(self.path), _write_lock(self.path):
             if self.path.exists():  # another writer created it meanwhile
                 return
 
@@ -397,6 +409,7 @@ class GeoPackageStore:
                     {"key": ["schema_version"], "value": [str(SCHEMA_VERSION)]}
                 )
                 _pyogrio().write_dataframe(meta, tmp, layer=METADATA_LAYER, driver="GPKG")
+                _add_indexes(tmp)
 
             _replace_atomically(self.path, write, start_from_copy=False)
 
@@ -461,18 +474,14 @@ class GeoPackageStore:
         return self._read(query)
 
     def _read(self, query: Query) -> pd.DataFrame:
-        pyogrio = _pyogrio()
-        try:
-            gdf = pyogrio.read_dataframe(
+        with self._reading():
+            gdf = _pyogrio().read_dataframe(
                 self.path,
                 layer=EVENTS_LAYER,
                 where=_sql_where(query),
                 bbox=query.bbox,
-                use_arrow=_HAS_ARROW(),
+                use_arrow=_arrow_available(),
             )
-        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
-                pyogrio.errors.FieldError, pyogrio.errors.GeometryError) as exc:
-            raise _corrupt(self.path, f"cannot be read ({exc})") from None
         geometry = gdf.geometry
         has_point = geometry.notna() & ~geometry.is_empty
         frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
@@ -485,13 +494,26 @@ class GeoPackageStore:
         return _events_of(self.read_frame(**filters), self.location)
 
     def count(self) -> int:
-        return int(_pyogrio().read_info(self.path, layer=EVENTS_LAYER)["features"])
+        with self._reading():
+            return int(_pyogrio().read_info(self.path, layer=EVENTS_LAYER)["features"])
 
     def event_ids(self) -> set[str]:
-        frame = _pyogrio().read_dataframe(
-            self.path, layer=EVENTS_LAYER, columns=["event_id"], read_geometry=False
-        )
+        with self._reading():
+            frame = _pyogrio().read_dataframe(
+                self.path, layer=EVENTS_LAYER, columns=["event_id"], read_geometry=False,
+                use_arrow=_arrow_available(),
+            )
         return set(frame["event_id"].astype(str))
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """GDAL's errors on a damaged file, as the store error the user is shown."""
+        pyogrio = _pyogrio()
+        try:
+            yield
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
+                pyogrio.errors.FieldError, pyogrio.errors.GeometryError) as exc:
+            raise _corrupt(self.path, f"cannot be read ({exc})") from None
 
     # ---- writing
     def append(self, events: Iterable[Event | Mapping[str, Any]]) -> AppendResult:
@@ -499,7 +521,7 @@ class GeoPackageStore:
         if self.read_only:
             raise _read_only(self.location)
         valid, errors = coerce_events(events)
-        with _write_lock(self.path):
+        with _writing(self.path), _write_lock(self.path):
             self._check()
             fresh, duplicates = split_new(valid, self.event_ids())
             if fresh:
@@ -509,6 +531,7 @@ class GeoPackageStore:
                     _pyogrio().write_dataframe(
                         frame, tmp, layer=EVENTS_LAYER, driver="GPKG", append=True
                     )
+                    _add_indexes(tmp)  # stores made before the index was added get it here
 
                 _replace_atomically(self.path, write, start_from_copy=True)
         return AppendResult(len(fresh), duplicates, errors)
@@ -518,15 +541,35 @@ class GeoPackageStore:
 
 
 def _pyogrio():
+    """pyogrio, imported on first use: loading GDAL costs time a GeoJSON-only run never needs."""
     import pyogrio
     import pyogrio.errors  # noqa: F401  (the error classes are looked up on the module)
 
     return pyogrio
 
 
-def _HAS_ARROW() -> bool:  # noqa: N802 - reads like the constant it stands for
+def _arrow_available() -> bool:
     """Arrow makes reads about twice as fast; it is optional, so use it only when present."""
     return importlib.util.find_spec("pyarrow") is not None
+
+
+#: The longest span an event date stands for ("year" precision), in days.
+_LONGEST_SPAN = dt.timedelta(days=366)
+
+
+def _add_indexes(path: Path) -> None:
+    """An index on the span start, so date filters read a range instead of every row.
+
+    A plain SQLite index on an attribute column is allowed in a GeoPackage and
+    left alone by GDAL and QGIS.
+    """
+    con = sqlite3.connect(path)
+    try:
+        with con:
+            con.execute(f"CREATE INDEX IF NOT EXISTS {EVENTS_LAYER}_date_start_idx "
+                        f"ON {EVENTS_LAYER} (date_start)")
+    finally:
+        con.close()
 
 
 def _sql_where(query: Query) -> str | None:
@@ -536,6 +579,10 @@ def _sql_where(query: Query) -> str | None:
         parts = ["date_start IS NOT NULL"]
         if query.start is not None:
             parts.append(f"date_end >= '{query.start.isoformat()}'")
+            # Implied by the line above (no span is longer than a year); lets the
+            # date_start index bound the scan from both sides.
+            earliest = query.start - _LONGEST_SPAN
+            parts.append(f"date_start >= '{earliest.isoformat()}'")
         if query.end is not None:
             parts.append(f"date_start <= '{query.end.isoformat()}'")
         dated = " AND ".join(parts)
@@ -597,8 +644,7 @@ class GeoJSONStore:
         if not self.path.exists():
             if not create or read_only:
                 raise _missing(self.path, "GeoJSON")
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with _write_lock(self.path):
+            with _writing(self.path), _write_lock(self.path):
                 if not self.path.exists():
                     self._write([])
         self._load()
@@ -681,7 +727,7 @@ class GeoJSONStore:
         if self.read_only:
             raise _read_only(self.location)
         valid, errors = coerce_events(events)
-        with _write_lock(self.path):
+        with _writing(self.path), _write_lock(self.path):
             current = self._load()
             if self.load_errors:
                 raise StoreCorrupt(

@@ -191,6 +191,7 @@ def test_bad_features_are_reported_by_index_and_good_ones_kept(tmp_path, make_ev
         (b'{"type": "Feature", "geometry": null, "properties": {}}', "FeatureCollection"),
         (b"[1, 2, 3]", "FeatureCollection"),
         (b'{"type": "FeatureCollection", "features": {}}', "not a list"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
     ],
 )
 def test_unreadable_files_raise_value_error_naming_the_file(tmp_path, content, says):

@@ -73,7 +73,8 @@ def mixed(make_event):
         make_event(event_id="d-undated", event_date=None, date_precision=None,
                    reporting_side="azerbaijani", lon=45.0, lat=40.9, fatalities=None),
         make_event(event_id="e-2016", event_date=dt.date(2016, 4, 2), event_type="shelling",
-                   notes='<script>alert("x")</script> Ağdam — Աղդամ', lon=46.9, lat=39.9,
+                   notes='<script>alert("x")</script> Ağdam — Աղդամ\n"NA", null, 1,2',
+                   evidence="NA", claimant="None", lon=46.9, lat=39.9,
                    reported_by=("armenian", "third_party"), n_articles=2,
                    published=dt.date(2016, 4, 3), char_start=None, char_end=None),
         make_event(event_id="f-year", event_date=dt.date(2022, 1, 1), date_precision="year",
@@ -103,6 +104,21 @@ def test_append_then_read_gives_the_same_events(store, store_location, mixed):
     assert sorted(store.events(), key=lambda e: e.event_id) == mixed
     reopened = open_store(store_location)
     assert sorted(reopened.events(), key=lambda e: e.event_id) == mixed
+
+
+def test_numbers_and_text_survive_exactly(store, make_event):
+    awkward = [
+        make_event(event_id="f1", lon=46.123456789012345, lat=39.98765432109876,
+                   confidence=0.1 + 0.2, fatalities=0, char_start=0, char_end=0),
+        make_event(event_id="f2", lon=-179.99999999999997, lat=-89.99999999999999,
+                   confidence=1 / 3, notes="line one\r\nline two\ttab, \"quoted\" ''",
+                   place=" leading and trailing spaces ", url="https://x.example/?a=1&b=<2>"),
+        make_event(event_id="id with spaces, commas and \"quotes\"", lon=180.0, lat=90.0,
+                   claimant="\u0645\u0648\u0627\u0637\u0646 \U0001F600", fatalities=10**6),
+    ]
+    store.append(awkward)
+    assert sorted(store.events(), key=lambda e: e.event_id) == sorted(
+        awkward, key=lambda e: e.event_id)
 
 
 def test_frame_matches_the_table_form(store, mixed):
@@ -260,8 +276,9 @@ def test_failure_mid_write_leaves_the_old_store(backend, store, store_location, 
             raise OSError("disk full (simulated)")
 
         monkeypatch.setattr(store_module.os, "replace", fail)
-    with pytest.raises(OSError, match="simulated"):
+    with pytest.raises(StoreError, match="simulated") as info:
         store.append([make_event(event_id=f"n{i}") for i in range(50)])
+    assert "left as it was" in str(info.value) or "nothing was changed" in str(info.value)
     monkeypatch.undo()
     reopened = open_store(store_location)
     assert _snapshot(reopened) == before
@@ -362,7 +379,8 @@ def test_missing_store_is_not_found_and_not_created(tmp_path, name):
 @pytest.mark.parametrize(
     "content",
     [b"", b"   \n", b"\x00\x01binary\xff" * 100, b"SQLite format 3\x00" + b"\x00" * 200,
-     b'{"type": "FeatureCollection"', b'{"type": "Topology"}', b"\xff\xfe\xfa"],
+     b'{"type": "FeatureCollection"', b'{"type": "Topology"}', b"\xff\xfe\xfa",
+     b"[" * 100_000 + b"]" * 100_000],
 )
 def test_unreadable_files_are_corrupt_and_untouched(tmp_path, name, content):
     path = tmp_path / name
@@ -429,6 +447,16 @@ def test_unknown_kind_of_store_is_refused(tmp_path):
     with pytest.raises(StoreError, match="not supported"):
         open_store("ftp://example.org/events")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_place_is_a_message_not_a_traceback(tmp_path):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where a folder should be")
+    for target in (blocker / "new.gpkg", blocker / "new.geojson"):
+        with pytest.raises(StoreError, match="cannot be written") as info:
+            open_store(target, create=True)
+        assert str(target) in str(info.value)
+    assert blocker.read_text() == "a file where a folder should be"
 
 
 def test_directory_is_not_a_store(tmp_path):
@@ -661,3 +689,15 @@ def test_connection_dropped_mid_ingest_leaves_no_partial_batch(postgis_server, m
     result = store.append(batch)  # re-running the ingest completes it
     assert (result.added, result.duplicates) == (300, 100)
     assert store.count() == 400
+
+
+def test_geopackage_date_filter_is_served_by_an_index(tmp_path):
+    path = tmp_path / "indexed.gpkg"
+    open_store(path, create=True).append(synthetic_events(500))
+    where = store_module._sql_where(Query.make(start=dt.date(2019, 3, 1),
+                                               end=dt.date(2019, 3, 31)))
+    with sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True) as con:
+        plan = " ".join(str(row) for row in con.execute(
+            f"EXPLAIN QUERY PLAN SELECT * FROM events WHERE {where}"))
+    con.close()
+    assert "events_date_start_idx" in plan
