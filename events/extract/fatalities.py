@@ -1,0 +1,53 @@
+"""Numbers of dead stated in a clause ("killed 13", "nearly 5000 dead").
+
+Only deaths count: "casualties" and "wounded" are not fatalities. Hedges
+("nearly", "more than", "over") keep the stated number.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+          "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+          "thirteen": 13, "fourteen": 14, "fifteen": 15, "twenty": 20, "thirty": 30,
+          "forty": 40, "fifty": 50, "hundred": 100}
+_NUM = r"(?P<n>\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")"
+_HEDGE = r"(?:(?:nearly|almost|about|around|some|at least|more than|over|up to|roughly)\s+)?"
+_WHO = r"(?:[\w-]+\s+){0,4}?"
+_DEATH = r"(?:killed|dead|died|deaths|perished|lost their lives|victims|fatalities|bodies)"
+_PATTERNS = (
+    # "12 people were killed", "four civilians died", "nearly 5000 dead"
+    re.compile(r"\b" + _HEDGE + _NUM + r"\s+" + _WHO + r"(?:(?:were|have been|had been|was|"
+               r"are|is|being|has been)\s+(?:\w+\s+)?)?" + _DEATH + r"\b", re.I),
+    # "killed 13", "killing a civilian", "killed a local resident"
+    re.compile(r"\bkill(?:ed|ing)\s+" + _HEDGE + _NUM + r"\b(?!\s*(?:%|percent))", re.I),
+    # "death toll of nearly 5000", "toll rose to 40"
+    re.compile(r"\b(?:death toll|toll)\s+(?:\w+\s+){0,3}?(?:of|to|at|reached|rose to)\s+"
+               + _HEDGE + _NUM, re.I),
+    # "loss amounted to 12 people"
+    re.compile(r"\blosses?\s+amounted\s+to\s+" + _HEDGE + _NUM, re.I),
+)
+
+
+def _value(token: str) -> int | None:
+    token = token.lower()
+    if token in _WORDS:
+        return _WORDS[token]
+    try:
+        return int(token.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def find_fatalities(clause: str) -> int | None:
+    """The largest number of deaths the clause states, or None."""
+    best: int | None = None
+    for rx in _PATTERNS:
+        for m in rx.finditer(clause):
+            value = _value(m.group("n"))
+            if value is None or value > 10_000_000:
+                continue
+            # "13 were captured, 24 went missing" must not read as deaths
+            best = value if best is None else max(best, value)
+    return best

@@ -1,0 +1,243 @@
+"""Where a reported event happened, geocoded with the injected gazetteer.
+
+Candidates are the gazetteer's place mentions plus the phrases that name
+areas rather than points ("along the border", "the line of contact",
+"Nagorno-Karabakh" as a whole); the decision drops mentions that are not the
+scene of the event: the speaker ("Karabakh officials said"), an origin
+("fired from Armenia"), a capital standing for its government ("Baku said").
+Areas get a coarse ``geo_precision`` and never a false exact pin.
+
+The gazetteer is passed in by the caller (duck-typed: ``find_mentions``,
+``resolve``, ``lookup``), never loaded here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+PRECISION_RANK = {"settlement": 0, "district": 1, "region": 2, "country": 3}
+
+
+class GazetteerLike(Protocol):
+    def find_mentions(self, text: str) -> list[Any]: ...
+    def resolve(self, candidates: Sequence[Any], *, context_places: Sequence[Any] = (),
+                text: str = "") -> Any: ...
+    def lookup(self, name: str) -> list[Any]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A place an event is put at: what the text says and where that is."""
+
+    surface: str  # as written
+    name: str  # canonical
+    precision: str
+    lat: float | None
+    lon: float | None
+    start: int = -1  # offset in the clause, -1 for defaults
+    end: int = -1
+    admin: str = ""
+    country: str = ""
+    dateline: bool = False  # "LONDON —": where the story was filed
+    origin: bool = False  # "fired from Armenia", "fleeing Kelbajar": where it came from
+
+
+# Areas: (pattern, canonical name, precision, names to ask the gazetteer for a point)
+_AREAS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (re.compile(r"\b(?:along|on|at|near|across)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:border|frontier)\b"
+                r"|\bborder (?:area|region|zone|districts?|villages?|"
+                r"with (?:Armenia|Azerbaijan))\b",
+                re.I), "Armenia–Azerbaijan border", "region"),
+    (re.compile(r"\b(?:line of contact|contact line|front ?line|frontlines?|front lines?|"
+                r"(?:southern|northern|eastern|western|entire) front)\b", re.I),
+     "Line of contact", "region"),
+    (re.compile(r"\b(?:Nagorno[- ]Karabakh|Nagorny Karabakh|Karabakh|Karabagh|Artsakh|NKR)\b"),
+     "Nagorno-Karabakh", "region"),
+)
+# A named place right before one of these words is the speaker, not the scene.
+_SPEAKER_AFTER = re.compile(
+    r"^\s*(?:'s\s+|’s\s+)?(?:\w+\s+){0,2}(?:officials?|authorities|leaders?|leadership|"
+    r"government|ministry|military|army|forces|said|says|reported|claimed|announced|denied|"
+    r"accused|ombudsman|spokes\w+|media|president|side)\b", re.I)
+_ORIGIN_BEFORE = re.compile(r"\b(?:from|out of|leave|leaving|fled|flee|fleeing|departing)\s+"
+                            r"(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
+# "the head of Darbas community", "a native of Shusha": who someone is, not where it happened
+_AFFILIATION_BEFORE = re.compile(r"\b(?:heads?|mayors?|governors?|chiefs?|MPs?|deput(?:y|ies)|"
+                                 r"representatives?)\s+(?:of|from)\s+"
+                                 r"(?:the\s+)?(?:[A-Z][\w-]+\s+and\s+)?$", re.I)
+_ORG_AFTER = re.compile(r"^\s*(?:Group|Process|Format|Protocol|Declaration|Agreement|Accords?|"
+                        r"Principles|Talks|Summit|Document|Institute|University|Times|Post|"
+                        r"Journal|News|Agency|Court)\b", re.I)
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|inside|within|on|at|across|near|over|to|toward|"
+                              r"towards|throughout|entered)\s+(?:the\s+)?$", re.I)
+_DATELINE = re.compile(r"^\s*[A-Z][A-Za-z/ .-]{1,40}?(?:,\s*[A-Z][A-Za-z ]+){0,2}"
+                       r"(?:,\s*\w+\s+\d+)?\s*(?:\([A-Za-z]+\))?\s*(?:[—–-]|\.-)")
+_CAPITAL_AS_GOVERNMENT = frozenset({"Baku", "Yerevan", "Moscow", "Ankara", "Washington",
+                                    "Stepanakert", "Paris", "Tehran"})
+_INSTITUTION_SITES: dict[str, str] = {
+    # an institution named as the place of a meeting stands for its city
+    "State Department": "Washington",
+    "White House": "Washington",
+    "Kremlin": "Moscow",
+    "Pentagon": "Washington",
+}
+
+
+def _attr(obj: Any, name: str, default: Any = None) -> Any:
+    return getattr(obj, name, default)
+
+
+def _from_place(place: Any, surface: str, start: int, end: int) -> Located:
+    return Located(
+        surface=surface,
+        name=str(_attr(place, "name", surface)),
+        precision=str(_attr(place, "precision", "settlement") or "settlement"),
+        lat=_attr(place, "lat"),
+        lon=_attr(place, "lon"),
+        start=start,
+        end=end,
+        admin=str(_attr(place, "admin", "") or ""),
+        country=str(_attr(place, "country", "") or ""),
+    )
+
+
+def area_place(name: str, precision: str, gazetteer: GazetteerLike | None,
+               surface: str = "", start: int = -1, end: int = -1) -> Located:
+    """An area (region/border/front) with the gazetteer's point for it when it has one."""
+    lat = lon = None
+    if gazetteer is not None:
+        try:
+            hits = gazetteer.lookup(name)
+        except Exception:  # a gazetteer without the area is not an error here
+            hits = []
+        if hits:
+            lat, lon = _attr(hits[0], "lat"), _attr(hits[0], "lon")
+            precision = str(_attr(hits[0], "precision", precision) or precision)
+            name = str(_attr(hits[0], "name", name))
+    return Located(surface or name, name, precision, lat, lon, start, end)
+
+
+def find_places(clause: str, gazetteer: GazetteerLike | None, *,
+                context: Sequence[Any] = (), speaker_spans: Sequence[tuple[int, int]] = (),
+                window: str = "") -> list[Located]:
+    """Places of a clause that can be the scene of what it reports, in text order."""
+    out: list[Located] = []
+    if gazetteer is not None:
+        try:
+            mentions = gazetteer.find_mentions(clause)
+        except Exception:
+            mentions = []
+        last_affiliation: int | None = None
+        for m in mentions:
+            start, end = int(_attr(m, "start")), int(_attr(m, "end"))
+            surface = str(_attr(m, "surface", clause[start:end]))
+            if any(s <= start < e for s, e in speaker_spans):
+                continue
+            if _SPEAKER_AFTER.match(clause[end:end + 40]) and not re.search(
+                    r"\b(?:in|at|near|on|of)\s+$", clause[max(0, start - 6):start]):
+                continue
+            origin = bool(_ORIGIN_BEFORE.search(clause[max(0, start - 30):start]))
+            if _AFFILIATION_BEFORE.search(clause[max(0, start - 30):start]) or (
+                    last_affiliation is not None and re.fullmatch(
+                        r",?\s*(?:[A-Za-z-]+\s+)?(?:community|municipality|village)?,\s*",
+                        clause[last_affiliation:start])):
+                last_affiliation = end
+                continue  # "the head of X community, Y Province": who someone is
+            if re.match(r"-[a-z]", clause[end:end + 2]):
+                continue  # "Azerbaijan-controlled", "Armenian-populated"
+            if _ORG_AFTER.match(clause[end:end + 30]):
+                continue
+            if surface in _CAPITAL_AS_GOVERNMENT and not re.search(
+                    r"\b(?:in|at|near|on|to|into|of|around|outside)\s+(?:the\s+)?$",
+                    clause[max(0, start - 12):start]):
+                continue
+            candidates = _attr(m, "candidates", ()) or ()
+            try:
+                place = gazetteer.resolve(candidates, context_places=tuple(context),
+                                          text=window or clause)
+            except Exception:
+                place = candidates[0] if candidates else None
+            if place is None:
+                continue
+            if str(_attr(place, "precision", "")) == "country" and not _LOCATIVE_BEFORE.search(
+                    clause[max(0, start - 16):start]):
+                continue  # "Azerbaijan installed a checkpoint": an actor, not a scene
+            located = _from_place(place, surface, start, end)
+            if start < 40 and _DATELINE.match(clause[:end + 40]):
+                located = dataclasses.replace(located, dateline=True)
+            if origin:
+                located = dataclasses.replace(located, origin=True)
+            out.append(located)
+        for inst, city in _INSTITUTION_SITES.items():
+            for m in re.finditer(r"\bat the " + re.escape(inst) + r"\b", clause):
+                hits = _safe_lookup(gazetteer, city)
+                if hits:
+                    out.append(_from_place(hits[0], inst, m.start(), m.end()))
+    for rx, name, precision in _AREAS:
+        for m in rx.finditer(clause):
+            if any(p.start <= m.start() < p.end or m.start() <= p.start < m.end() for p in out):
+                continue
+            if any(s <= m.start() < e for s, e in speaker_spans):
+                continue
+            if _SPEAKER_AFTER.match(clause[m.end():m.end() + 40]):
+                continue
+            out.append(area_place(name, precision, gazetteer, m.group(), m.start(), m.end()))
+    out.sort(key=lambda p: p.start)
+    return out
+
+
+def _safe_lookup(gazetteer: GazetteerLike, name: str) -> list[Any]:
+    try:
+        return list(gazetteer.lookup(name))
+    except Exception:
+        return []
+
+
+def scene_places(places: Sequence[Located], gazetteer: GazetteerLike | None = None
+                 ) -> list[Located]:
+    """The places an event is put at: the finest ones named, one per distinct place.
+
+    Settlements of one district listed together ("the villages of A, B and C
+    in D district") make one event at district level: the district named in
+    the text, or else the gazetteer's district of their shared ``admin``. A
+    province named only to say where a finer place lies ("Vardenis,
+    Gegharkunik Province") is not a second scene. Areas are kept only when
+    nothing finer is named.
+    """
+    fine = [p for p in places if p.precision in ("settlement", "district")]
+    if fine:
+        districts = [p for p in fine if p.precision == "district"]
+        settlements = [p for p in fine if p.precision == "settlement" and not p.origin]
+        admins = {s.admin for s in settlements}
+        if len(settlements) >= 2 and len(admins) == 1 and "" not in admins:
+            (admin,) = admins
+            named = [d for d in districts if admin in d.name or d.admin == admin]
+            if named:
+                return named[:1]
+            district = _district_of(admin, gazetteer, settlements[0])
+            if district is not None:
+                return [district]
+        fine = [p for p in fine if not (p.precision == "district" and any(
+            q is not p and q.admin and (q.admin in p.name or p.name.startswith(q.admin))
+            for q in fine))]
+        seen: dict[str, Located] = {}
+        for p in fine:
+            seen.setdefault(p.name, p)
+        return list(seen.values())
+    coarse = sorted(places, key=lambda p: PRECISION_RANK.get(p.precision, 9))
+    return coarse[:1]
+
+
+def _district_of(admin: str, gazetteer: GazetteerLike | None, first: Located) -> Located | None:
+    if gazetteer is None:
+        return None
+    for name in (admin, f"{admin} District", f"{admin} Province"):
+        for hit in _safe_lookup(gazetteer, name):
+            if str(_attr(hit, "precision", "")) == "district":
+                return dataclasses.replace(_from_place(hit, first.surface, first.start,
+                                                       first.end), surface=admin)
+    return None

@@ -1,0 +1,343 @@
+"""Who makes a claim, and which side they speak for.
+
+Candidates come from the shapes attribution takes in news copy: "X said",
+"said X", "according to X", ", per X", "X reports", "X accused Y of", the
+passive "Y was accused of ... by X", and pronouns ("It said", "She added")
+that point back to the last named source. Mutual accusations ("accused each
+other", "traded blame") give one claim per side.
+
+The side of a claimant comes from its words: nationality and institution
+cues, Armenian and Azerbaijani outlets (``events.outlets``), and names the
+article itself has tied to a side ("Azerbaijan's Foreign Minister Jeyhun
+Bayramov" makes a later "Bayramov said" Azerbaijani).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from events.outlets import lookup_outlet
+
+ARMENIAN, AZERBAIJANI, THIRD = "armenian", "azerbaijani", "third_party"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One source for what a clause reports."""
+
+    claimant: str
+    side: str
+    explicit: bool = True  # named in the clause (not the outlet, not carried over)
+
+
+_ATTR_VERBS = (
+    r"said|says|say|stated|states|claimed|claims|claim|reported|reports|report|announced|"
+    r"announces|noted|notes|alleged|alleges|allege|accused|accuses|accuse|informed|told|"
+    r"confirmed|confirms|wrote|writes|added|adds|insisted|insists|acknowledged|revealed|"
+    r"asserted|declared|stressed|blamed|blames|charged|tweeted|posted|argued|argues|"
+    r"warned|explained|cited|quoted|complained|recalled|vowed|vows|pledged|informs|reiterated|"
+    r"emphasi[sz]ed|urged|condemned|showed|shows|made a statement|issued a statement|"
+    r"released a statement"
+)
+_VERB = re.compile(
+    r"\b(?:has |have |had |also |later |earlier |immediately |then )*(?:" + _ATTR_VERBS + r")\b")
+_CONCESSIVE = re.compile(r"^(?:Though|Although|Even though|Despite|While)\b[^,]{0,150},")
+_SAY_VERBS = frozenset([
+    "said", "says", "stated", "added", "noted", "wrote", "reported", "reports", "announced", "told",
+    "confirmed"])
+_ACCORDING = re.compile(r"\baccording to\s+|,\s*per\s+|\bcit(?:ing|ed by)\s+|\bquoted by\s+",
+                        re.IGNORECASE)
+_PASSIVE_BY = re.compile(
+    r"\b(?:was|were|has been|have been|had been|is|are)\s+(?:\w+\s+)?(?:accused|blamed|"
+    r"reported|confirmed|announced|claimed|published|released|shared|posted)\b[^.;]{0,160}?"
+    r"\bby\s+((?:the\s+)?(?:region['’]s\s+)?[A-Za-z][^,.;]*)")
+_MUTUAL = re.compile(
+    r"\b(?:accus\w+|blam\w+|fault\w*)\s+(?:each other|one another)\b|\btraded (?:blame|accusations|"
+    r"charges)\b|\btrad(?:e|ing) (?:blame|accusations)\b|\bmutual (?:claims|accusations|"
+    r"allegations|recriminations)\b|\beach side blamed the other\b",
+    re.IGNORECASE)
+_PRONOUN = re.compile(r"^(?:it|they|he|she|the (?:ministry|agency|statement|spokesman|"
+                      r"spokeswoman|official|officials|report|watchdog|group|side))$", re.I)
+_STOP_SUBJECT = re.compile(
+    r"^(?:that|which|who|and|as|after|before|when|while|but|also|in turn|however|meanwhile|"
+    r"earlier|later|then|both|on \w+|today|yesterday)$", re.I)
+_BOUNDARY = re.compile(r",\s+|;\s+|:\s+|[“”\"()]|\s[—–]\s|\bthat\s+|\bwhich\s+|\bwho\s+|"
+                       r"\b(?i:what|when|where|though|although|if|as|after|before)\s+")
+# Words that carry a side. The first cue in a claimant decides ("Russian
+# Defense Ministry" is Russian even if "Azerbaijani" follows later).
+_SIDE_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:armenia\w*|yerevan|stepanakert|artsakh|nkr|karabakh|ethnic armenian|"
+                r"separatist\w*|hayastan|human rights defender|de facto (?:authorities|government|"
+                r"officials|leadership|leaders))\b", re.I), ARMENIAN),
+    (re.compile(r"\b(?:azerb\w*|azeri\w*|baku|aliyev|hajiyev|hajiev|haciev|bayramov|"
+                r"mammadyarov|hikmet)\b", re.I), AZERBAIJANI),
+    (re.compile(r"\b(?:russia\w*|moscow|kremlin|turk\w*|ankara|united states|u\.s\.|us|american|"
+                r"washington|state department|white house|pentagon|france|french|paris|"
+                r"european|eu|united nations|un|osce|minsk group|nato|iran\w*|georgia\w*|"
+                r"britain|british|germany|german|amnesty|human rights watch|red cross|icrc|"
+                r"reuters|associated press|ap|afp|agence france|bbc|cnn|tass|interfax|ria|"
+                r"efe|ombudsman of georgia)\b", re.I), THIRD),
+)
+_NATIONALITY_IAN = frozenset(
+    [
+        "iranian", "italian", "indian", "ukrainian", "australian", "brazilian", "canadian",
+        "christian", "georgian", "russian", "egyptian", "syrian", "belgian", "norwegian",
+        "hungarian", "romanian", "bulgarian", "serbian", "croatian", "estonian", "latvian",
+        "lithuanian", "indonesian", "malaysian", "tunisian", "algerian", "nigerian", "palestinian",
+        "jordanian", "colombian", "peruvian", "bolivian", "argentinian", "austrian", "bosnian",
+        "albanian", "macedonian", "slovenian", "libyan", "civilian", "armenian", "median",
+        "guardian", "politician", "librarian", "historian", "ian"])
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+_TITLES = frozenset(
+    [
+        "Mr", "Mrs", "Ms", "Dr", "President", "Prime", "Minister", "Foreign", "Defense", "Defence",
+        "Ministry", "Minister", "Secretary", "General", "Spokesman", "Spokeswoman", "Colonel",
+        "Major", "The", "A", "An", "Deputy", "Chief", "Head", "Leader", "Ambassador", "Armed",
+        "Forces", "Army", "Military", "Interior", "Office", "State", "Department", "Human",
+        "Rights", "Defender", "Ombudsman", "Assistant", "Aide", "Press", "Public", "Republic",
+        "National", "Security", "Council", "Speaker"])
+
+
+_PLACE_WORD = re.compile(r"(?i)(?:armenia|azerb|azeri|baku|yerevan|karabakh|artsakh|stepanakert|"
+                         r"nkr|russia|moscow|turk|ankara|france|french|iran)")
+
+
+@dataclass
+class NameBook:
+    """Surnames the article has tied to a side, so bare names can be placed later."""
+
+    sides: dict[str, str] = field(default_factory=dict)
+
+    def learn(self, text: str, side: str) -> None:
+        if side == THIRD:
+            return
+        for m in _NAME.finditer(text):
+            word = m.group()
+            if word in _TITLES or _PLACE_WORD.match(word):
+                continue
+            self.sides.setdefault(word, side)
+
+    def side_of(self, text: str) -> str | None:
+        for m in _NAME.finditer(text):
+            word = m.group()
+            side = self.sides.get(word)
+            if side:
+                return side
+            if len(word) >= 6:  # one letter off: "Hajivev" for "Hajiyev"
+                for known, known_side in self.sides.items():
+                    if len(known) == len(word) and sum(
+                            a != b for a, b in zip(known, word, strict=True)) == 1:
+                        return known_side
+        return None
+
+
+def _side_by_cue(text: str) -> str | None:
+    best: tuple[int, str] | None = None
+    for pattern, side in _SIDE_CUES:
+        m = pattern.search(text)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), side)
+    return best[1] if best else None
+
+
+def _side_by_surname(text: str) -> str | None:
+    """Armenian surnames end in -yan/-ian (not nationality words like "Iranian")."""
+    names = _NAME.findall(text)
+    if not names or len(text.split()) > 4 and len(names) < 2:
+        return None
+    for word in names:
+        low = word.lower()
+        if low.endswith("yan") or (low.endswith("ian") and low not in _NATIONALITY_IAN):
+            return ARMENIAN
+    return None
+
+
+def side_of_claimant(claimant: str, names: NameBook | None = None) -> str | None:
+    """The side a claimant speaks for, or None when its words say nothing."""
+    hit = lookup_outlet(claimant)
+    if hit:
+        return hit[1]
+    side = _side_by_cue(claimant)
+    if side:
+        return side
+    if names is not None:
+        side = names.side_of(claimant)
+        if side:
+            return side
+    return _side_by_surname(claimant)
+
+
+_NAME_RUN = r"((?:[A-Z][\w’'-]+\s+){0,4}[A-Z][\w’'-]+)"
+_CUE_WORDS = (r"(?:Armenian|Armenia['’]s|Azerbaijani|Azerbaijan['’]s|Azeri|Karabakh|Artsakh|"
+              r"Nagorno-Karabakh['’]s|Karabakh['’]s)")
+_BEFORE_NAME = re.compile(r"\b" + _CUE_WORDS + r"\s+" + _NAME_RUN)
+_APPOSITION = re.compile(_NAME_RUN + r",\s+(?:(?:an?|the)\s+)?[a-z][^,]{0,60}?\b" + _CUE_WORDS)
+
+
+def learn_names(text: str, names: NameBook) -> None:
+    """Tie person names to sides where the text says so right next to them.
+
+    "Azerbaijan's Foreign Minister Jeyhun Bayramov" and "Vahram Poghosyan, a
+    spokesman for the Karabakh leader" both name the side of a person.
+    """
+    for rx in (_BEFORE_NAME, _APPOSITION):
+        for m in rx.finditer(text):
+            run = m.group(1)
+            side = _side_by_cue(m.group())
+            if side in (ARMENIAN, AZERBAIJANI):
+                names.learn(run, side)
+
+
+def _clean(phrase: str) -> str:
+    phrase = phrase.strip(" ,.;:\"“”'’")
+    phrase = re.sub(r"^(?:and|but|while|meanwhile|however|also|then|in turn)\s+", "", phrase,
+                    flags=re.I)
+    phrase = re.sub(r"\s+(?:on|at|late|early|earlier|later)\s+.*$", "", phrase)
+    phrase = re.sub(r"\s+in\s+(?:a|an|the|his|her|its|their)\s+(?:statement|interview|"
+                    r"afternoon|morning|evening|post|message|briefing)\b.*$", "", phrase)
+    phrase = re.sub(r"\s+(?:has|have|had|also|later|earlier|immediately|then|both|"
+                    r"previously)$", "", phrase, flags=re.I)
+    return phrase.strip(" ,.;:\"“”'’")
+
+
+def _subject_before(clause: str, pos: int) -> str:
+    """The noun phrase that ends right before ``pos`` (a verb), within its segment."""
+    left = clause[:pos]
+    pieces = _BOUNDARY.split(left)
+    # "A, B, and C said": the coordination is one subject
+    if len(pieces) >= 2 and re.match(r"\s*and\s", pieces[-1]) and pieces[-2].strip():
+        pieces = [*pieces[:-2], pieces[-2].strip() + " " + pieces[-1].strip()]
+    pieces = [p for p in pieces if p is not None]
+    for i, piece in enumerate(reversed(pieces)):
+        cand = _clean(piece)
+        if not cand or _STOP_SUBJECT.match(cand):
+            continue
+        if len(cand) >= 120:
+            return ""
+        if cand.isupper() and len(cand) <= 8 and left.rstrip().endswith(")") and i + 1 < len(
+                pieces):
+            continue  # "... Mine Action (ANAMA) said": the full name comes before the acronym
+        if re.search(r"\b(?:is|are|was|were|has been|have been|had been|will|would)\b", cand):
+            if i == 0:
+                return ""  # a clause, not a noun phrase: "X's comments were followed by ..."
+            continue  # an appositive or relative clause between subject and verb
+        if cand[0].isupper() or _PRONOUN.match(cand) or re.match(r"(?:the|local)\s", cand):
+            return cand
+        if i == 0 and not re.search(r"\b(?:is|are|was|were|been)\b", cand):
+            return cand if _looks_like_source(cand) and re.search(
+                r"\b(?:officials?|authorities|ministry|military|side|media|government|aide|"
+                r"spokes\w+|minister|president|ombudsman|envoy|ambassador|commander|mayor|"
+                r"governor|diplomat|leader\w*)\b", cand) else ""
+    return ""
+
+
+def _phrase_after(clause: str, pos: int) -> str:
+    right = clause[pos:]
+    m = re.match(r"\s*((?:the\s+)?[^,;.“”\"()]{2,100})", right)
+    if not m:
+        return ""
+    return _clean(re.split(r"\s+(?:on|in|at|that|who|which|reports?|reported|said|says)\s+",
+                           m.group(1))[0])
+
+
+def _looks_like_source(text: str) -> bool:
+    """A subject that can make a claim: a name, an institution, officials, media."""
+    if not text or len(text) > 110:
+        return False
+    if _PRONOUN.match(text):
+        return True
+    if re.search(r"\b(?:officials?|authorities|ministry|ministries|military|army|forces|side|"
+                 r"government|spokes\w+|leader\w*|media|agency|sources?|president|minister|"
+                 r"office|command|service|data|statement|ombudsman|defender|mayor|governor|"
+                 r"observers?|monitors?|watchdog|group|residents|eyewitnesses|witnesses)\b",
+                 text, re.I):
+        return True
+    return bool(re.search(r"[A-Z]", text))
+
+
+@dataclass
+class Attribution:
+    """Sources a clause names, speakers before channels ("X said ..., per Reuters").
+
+    Each group is one subject; "Yerevan and Baku announced" is one group of two.
+    """
+
+    groups: list[list[Claim]]
+    mutual: bool = False
+
+    def primary(self) -> list[Claim]:
+        """The claim(s) an event is attributed to: one per side of the first subject."""
+        if not self.groups:
+            return []
+        seen: dict[str, Claim] = {}
+        for claim in self.groups[0]:
+            seen.setdefault(claim.side, claim)
+        return list(seen.values())
+
+
+def _split_pair(subject: str) -> list[str]:
+    parts = [p.strip(" ,") for p in re.split(r",?\s+and\s+", subject)]
+    parts = [p for p in parts if p]
+    return parts if len(parts) > 1 else [subject]
+
+
+def find_claims(clause: str, *, names: NameBook, last: Claim | None) -> Attribution:
+    """Sources named in a clause, or resolved from a pronoun to the last source."""
+    mutual = _MUTUAL.search(clause)
+    if mutual:
+        subject = _subject_before(clause, mutual.start())
+        arm, aze = "Armenia", "Azerbaijan"
+        if re.search(r"defen[cs]e ministr", subject, re.I):
+            arm, aze = "Armenian Defense Ministry", "Azerbaijani Defense Ministry"
+        return Attribution([[Claim(arm, ARMENIAN), Claim(aze, AZERBAIJANI)]], mutual=True)
+    speakers: list[tuple[int, str]] = []
+    channels: list[tuple[int, str]] = []
+    passive_spans = []
+    for m in _PASSIVE_BY.finditer(clause):
+        passive_spans.append((m.start(), m.end()))
+        speakers.append((m.start(1), _clean(re.split(r"\s+(?:on|at)\s", m.group(1))[0])))
+    lead = _CONCESSIVE.match(clause)
+    for m in _VERB.finditer(clause):
+        if any(s <= m.start() < e for s, e in passive_spans):
+            continue
+        if (re.match(r"\s+to\s+(?:be|have)\b", clause[m.end():]) and re.search(
+                r"\b(?:is|are|was|were|been|being)\s+$", clause[:m.start()])) or re.search(
+                r"\bwhat\s+\w+\s+(?:\w+\s+)?$", clause[:m.start()]):
+            continue  # "reported to be", "what they say is": hedges, not sources
+        if re.search(r",\s*[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?\s+$", clause[:m.start()]) and \
+                re.match(r"\s*,", clause[m.end():]):
+            continue  # ", Baku claims," qualifies a relative clause, not the whole sentence
+        if lead and m.start() < lead.end():
+            continue  # "Though X claimed ..., <main clause>": X is not the source of the rest
+        verb = m.group().split()[-1].lower()
+        before = clause[:m.start()].rstrip().rstrip("”\"’'").rstrip()
+        if before.endswith(","):
+            subj = _subject_before(clause, m.start())
+            tail = clause[m.end():].strip(" .”\"")
+            if subj and tail == "" and _looks_like_source(subj) and len(subj.split()) <= 6:
+                channels.append((m.start(), subj))  # "..., the AP reports."
+                continue
+            after = _phrase_after(clause, m.end()) if verb in _SAY_VERBS else ""
+            if after and re.match(r"(?:the\s+)?[A-Z]", after) and _looks_like_source(after):
+                speakers.append((m.start(), after))  # "..., said the ministry"
+                continue
+        subj = _subject_before(clause, m.start())
+        if subj and _looks_like_source(subj):
+            speakers.append((m.start(), subj))
+    for m in _ACCORDING.finditer(clause):
+        src = _phrase_after(clause, m.end())
+        if src and re.match(r"(?:the\s+)?[A-Z]", src):
+            channels.append((m.start(), src))
+    groups: list[list[Claim]] = []
+    for _, who in sorted(speakers) + sorted(channels):
+        if _PRONOUN.match(who):
+            if last is not None:
+                groups.append([Claim(last.claimant, last.side, explicit=False)])
+            continue
+        group = []
+        for part in _split_pair(who):
+            side = side_of_claimant(part, names) or THIRD
+            group.append(Claim(part, side))
+        groups.append(group)
+    return Attribution(groups)

@@ -1,0 +1,608 @@
+"""Articles in, events out: the stages put together.
+
+read → sentences/clauses → candidates (type cues, sources, dates, places,
+death counts) → decisions (asserted or not, which date, which place, whose
+claim) → :class:`~events.schema.Event` records → merge of restatements
+within an article → clusters across articles.
+
+Everything here is a pure function of the article and the gazetteer passed
+in, so the same input always gives the same events and the same ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from events.corpus import Article, CorpusError
+from events.extract.dates import (
+    DateMention,
+    find_dates,
+    infer_reference_year,
+    next_day_mention,
+)
+from events.extract.fatalities import find_fatalities
+from events.extract.places import Located, area_place, find_places, scene_places
+from events.extract.sentences import Span, split_clauses, split_sentences
+from events.extract.sides import (
+    Claim,
+    NameBook,
+    find_claims,
+    learn_names,
+)
+from events.extract.types import FIRE, find_type_cues, is_asserted
+from events.outlets import outlet_name, outlet_side
+from events.schema import SIDE_LABELS, TYPE_LABELS, Event
+
+STRIKE_TYPES = ("shelling", "border_incident", "offensive")
+# Types that need no place to be worth a pin; a conflict event with no place
+# named is put in Nagorno-Karabakh as a whole (region precision, never a pin).
+_PLACELESS_OK = ("diplomacy",)
+_PRESENT = re.compile(r"\b(?:is|are|has|have|remains?|continues?|'s|’s)\b|\b\w+ing\b", re.I)
+_AS_A_RESULT = re.compile(r"\bas a result\b(?!\s+of)|\bin the attack\b|\bin the shelling\b",
+                          re.I)
+# Present-tense reporting speaks of now, not of the day an earlier sentence named.
+_NOW = re.compile(r"\b(?:says|say|claims|accuse|accuses|reports|alleges|insists|denies|blame|"
+                  r"blames|remains?|continues?|is|are)\b")
+# A source named at the end of a paragraph covers what came before it:
+# "A happened. B too, said the ministry." / "... X noted this in a statement."
+_TRAILING_SOURCE = re.compile(
+    r",[\"”’]?\s*(?:said|says|added|noted|stated|reported|wrote)\s+(?:the\s+)?[A-Z][^,;]{2,80}"
+    r"\.?[\"”’]?$"
+    r"|\b(?:said|says|noted|stated|reported|announced|confirmed)\s+(?:this|these)\b", re.M)
+_END_OF_STORY = re.compile(r"^(?:Related (?:articles|stories|news|posts)|Editor['’]s choice|"
+                           r"Leave a Reply|Read original article|Source link|Read more:?$|"
+                           r"You may also like)", re.I)
+_PRESENT_MUTUAL = re.compile(r"\b(?:accuse|blame|trade)\s+(?:each other|one another|blame)\b")
+_BYLINE = re.compile(r"^\s*By\s+([A-Z][\w.’'-]+(?:\s+[A-Z][\w.’'-]+){1,3})\s*$", re.M)
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    event_type: str
+    claim: Claim
+    date: DateMention | None
+    date_how: str
+    place: Located | None
+    fatalities: int | None
+    evidence: Span
+
+
+@dataclass
+class ExtractResult:
+    """Events of a corpus, the articles that failed, and counts for the summary."""
+
+    events: list[Event]
+    errors: list[CorpusError] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def _event_id(*parts: object) -> str:
+    key = "|".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _is_headline(sent: Span, article: Article) -> bool:
+    """Headlines, datelines and page furniture: no full stop and short, or the title."""
+    text = sent.text.strip()
+    if re.search(r"\(Photo:|^Photo:|\bPhoto by\b", text):
+        return True  # a picture caption
+    if text.count(",") >= 8 and len(text.split()) <= 2 * (text.count(",") + 1):
+        return True  # a keyword line: "defence, Armenia, troops, guns, ..."
+    ends = bool(re.search(r"[.!?\"”’)]$", text))
+    if article.title and text == article.title.strip() and not ends:
+        return True
+    return sent.paragraph < 6 and not ends and len(text.split()) < 16
+
+
+def _published_ref(article: Article) -> tuple[dt.date | None, bool]:
+    if article.published is not None:
+        return article.published, True
+    year = infer_reference_year(article.text)
+    if year is None:
+        return None, False
+    return dt.date(year, 12, 31), False
+
+
+def _outlet_claim(article: Article) -> Claim:
+    name = outlet_name(article.outlet, article.url)
+    if not name:
+        m = _BYLINE.search(article.text[:600])
+        name = m.group(1) if m else "the outlet"
+    return Claim(name, outlet_side(article.outlet, article.url), explicit=False)
+
+
+_PREPOSITION_BEFORE = re.compile(r"\b(?:in|since|during|of|by|from|until|on|at|before|after|"
+                                 r"between|and|early|late|mid)\s*[-–]?\s*$", re.I)
+_RELATIVE_START = re.compile(r",\s*(?:which|that|who|when)\b[^,]*$")
+
+
+def _applies(clause: str, d: DateMention, cue_pos: int) -> bool:
+    """Whether a date in the clause can date the cue at ``cue_pos``.
+
+    A bare year used as a modifier ("the 2020 ceasefire agreement") dates only
+    the phrase it modifies; a date inside a relative clause (", which was
+    announced on Sunday") dates only what that clause tells.
+    """
+    if d.start < 0:
+        return True
+    if d.how in ("year", "month and year") and not _PREPOSITION_BEFORE.search(
+            clause[:d.start]) and not 0 <= cue_pos - d.end <= 120:
+        return False
+    rel = _RELATIVE_START.search(clause[:d.start])
+    return not (rel and cue_pos < rel.start())
+
+
+def _pick_date(cue_pos: int, clause_dates: Sequence[DateMention], sent_dates:
+               Sequence[DateMention], clause: str = "") -> DateMention | None:
+    usable = [d for d in clause_dates if not d.future and _applies(clause, d, cue_pos)]
+    if usable:
+        return min(usable, key=lambda d: (abs(d.start - cue_pos), d.start))
+    usable = [d for d in sent_dates if not d.future and not _RELATIVE_START.search(
+        clause[:max(0, d.start)]) and (d.precision == "day" or d.start < 15)]
+    return usable[0] if usable else None
+
+
+def _date_list(clause: str, dates: Sequence[DateMention]) -> list[DateMention]:
+    """Day dates listed together ("on October 10, October 17 and October 25")."""
+    days = [d for d in dates if d.precision == "day" and not d.future]
+    if len(days) < 2:
+        return []
+    for a, b in zip(days, days[1:], strict=False):
+        gap = clause[a.end:b.start]
+        if not re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", gap):
+            return []
+    return days
+
+
+def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
+    """Every event the article reports, one per claim, merged within the article."""
+    ref, ref_known = _published_ref(article)
+    names = NameBook()
+    learn_names(article.text, names)
+    outlet = _outlet_claim(article)
+    last_claim: Claim | None = None
+    context_date: DateMention | None = None
+    prev_types: list[str] = []
+    prev_date: DateMention | None = None
+    recent_places: list[list[Any]] = []
+    year_context: int | None = None
+    candidates: list[_Candidate] = []
+    sentences = split_sentences(article.text)
+    for sent_no, sent in enumerate(sentences):
+        if _END_OF_STORY.match(sent.text):
+            break  # what follows is the site's, not the story's
+        if _is_headline(sent, article):
+            continue
+        # homonyms are resolved with the places of the last few sentences only
+        context_places = [p for group in recent_places[-3:] for p in group]
+        sent_places: list[Any] = []
+        window = (sentences[sent_no - 1].text + " " if sent_no else "") + sent.text
+        sent_dates = find_dates(sent.text, ref, ref_known=ref_known, year_hint=year_context)
+        nd = next_day_mention(sent.text)
+        if nd and prev_date is not None:
+            sent_dates = [DateMention(nd.start(), nd.end(),
+                                      prev_date.date + dt.timedelta(days=1), prev_date.precision,
+                                      "the day after the previous event")] + sent_dates
+        explicit = [d for d in sent_dates if not d.future]
+        sent_types: list[str] = []
+        clauses = split_clauses(sent)
+        clause_cues = [[c for c in find_type_cues(cl.text) if is_asserted(cl.text, c)]
+                       for cl in clauses]
+        sent_strikes = [c.event_type for cues in clause_cues for c in cues
+                        if c.event_type in STRIKE_TYPES]
+        for clause, cues in zip(clauses, clause_cues, strict=True):
+            offset = clause.start - sent.start
+            clause_dates = [d for d in sent_dates if offset <= d.start < offset + len(clause.text)]
+            clause_dates = [DateMention(d.start - offset, d.end - offset, d.date, d.precision,
+                                        d.how, d.future) for d in clause_dates]
+            attr = find_claims(clause.text, names=names, last=last_claim)
+            claims = attr.primary()
+            if claims and claims[0].explicit:
+                last_claim = claims[0]
+            if not cues:
+                continue
+            if not claims:
+                claims = _trailing_claims(sentences, sent_no, names, last_claim) or [outlet]
+            places = find_places(clause.text, gazetteer, context=context_places, window=window)
+            for p in places:
+                if p.precision in ("settlement", "district") and gazetteer is not None:
+                    hit = _gaz_get(gazetteer, p.name)
+                    if hit is not None:
+                        sent_places.append(hit)
+            fine_all = scene_places([p for p in places if not p.dateline], gazetteer)
+            fine = [p for p in fine_all if not p.origin]
+            dateline = [p for p in places if p.dateline]
+            has_settlement = any(p.precision == "settlement" for p in fine)
+            # decide the type of each cue
+            typed: list[tuple[str, int, int]] = []
+            for c in cues:
+                t = c.event_type
+                if t == FIRE:
+                    t = "shelling" if has_settlement else "border_incident"
+                typed.append((t, c.start, c.end))
+            if len({t for t, _, _ in typed}) > 1:
+                # "said in a statement" is how a claim is made, not a second event
+                typed = [x for x in typed if not (x[0] == "diplomacy" and "statement"
+                                                  in clause.text[x[1]:x[2]])]
+            kinds = {t for t, _, _ in typed}
+            if kinds & {"shelling", "offensive", "protest"}:
+                # generic fighting words add nothing to a strike, an assault or a protest
+                typed = [x for x in typed if x[0] != "border_incident"] or typed
+            strike = next((t for t, _, _ in typed if t in STRIKE_TYPES), None)
+            if strike is None and "casualties" in kinds:
+                strike = next((t for t in sent_strikes if t in STRIKE_TYPES), None)
+            if "casualties" in kinds and strike is None and _AS_A_RESULT.search(clause.text):
+                strike = next((t for t in prev_types if t in STRIKE_TYPES), None)
+            if strike is not None:
+                typed = [(strike if t == "casualties" else t, s, e) for t, s, e in typed]
+            deaths = find_fatalities(clause.text)
+            # places go to the nearest cue before them (else the first cue)
+            owned: dict[str, list[Located]] = defaultdict(list)
+            order = sorted(typed, key=lambda x: x[1])
+            for p in fine_all:
+                owner = order[0][0]
+                for t, s, _ in order:
+                    if s <= p.start:
+                        owner = t
+                own_end = max(e for t, s, e in order if t == owner)
+                if owner == "diplomacy" and p.start - own_end > 80:
+                    continue  # a meeting is where it is said to be, not any place named later
+                if p.origin and owner != "displacement":
+                    continue  # where a strike came from is not where it hit
+                owned[owner].append(p)
+            date_list = _date_list(clause.text, clause_dates)
+            for t in dict.fromkeys(t for t, _, _ in order):
+                cue_pos = next(s for tt, s, _ in order if tt == t)
+                t_places: list[Located | None] = list(owned.get(t, []))
+                if t == "ceasefire":
+                    # a truce agreed in Moscow or Geneva takes effect at the front
+                    t_places = [p for p in t_places if p is None or p.country in ("AM", "AZ")]
+                if not t_places and len(fine) == 1 and t != "diplomacy" and (
+                        t != "ceasefire" or fine[0].country in ("AM", "AZ")):
+                    t_places = [fine[0]]  # one place named: the scene of all the clause tells
+                if not t_places:
+                    coarse = [p for p in places if p.precision in ("region", "country")]
+                    if t == "diplomacy" or t == "protest":
+                        t_places = [None]
+                    elif coarse:
+                        t_places = [coarse[0]]
+                    elif fine:
+                        t_places = [fine[0]]
+                    else:
+                        t_places = [area_place("Nagorno-Karabakh", "region", gazetteer)]
+                if t == "diplomacy":
+                    t_places = [p for p in t_places
+                                if p is None or p.precision == "settlement"] or [None]
+                    if t_places == [None] and dateline:
+                        t_places = [dateline[0]]
+                dates: list[DateMention | None]
+                how = ""
+                if date_list and abs(date_list[0].start - cue_pos) < 80:
+                    dates = list(date_list)
+                else:
+                    d = _pick_date(cue_pos, clause_dates, explicit, clause.text)
+                    # "both accuse each other": said now, of now; no earlier date carries over
+                    now = attr.mutual and bool(_PRESENT_MUTUAL.search(clause.text))
+                    if d is None and context_date is not None and not now:
+                        d, how = context_date, "carried from an earlier sentence"
+                    elif d is None and ref is not None:
+                        if ref_known:
+                            prec = "week" if _PRESENT.search(clause.text[:cue_pos + 40]) \
+                                and not re.search(r"\b(?:was|were|had)\b", clause.text) else "day"
+                            d = DateMention(-1, -1, ref, prec, "publication date")
+                        else:
+                            d = DateMention(-1, -1, dt.date(ref.year, 1, 1), "year",
+                                            "year inferred from the text")
+                    dates = [d]
+                for claim in claims:
+                    for place in t_places:
+                        for d in dates:
+                            candidates.append(_Candidate(
+                                t, claim, d, how or (d.how if d else ""), place,
+                                deaths if t in (*STRIKE_TYPES, "casualties") else None, clause))
+                sent_types.append(t)
+        # a date frames what follows when it is exact or opens the sentence
+        framing = [d for d in explicit if (d.precision in ("day", "week") or d.start < 15)
+                   and d.how != "day count" and not _RELATIVE_START.search(sent.text[:d.start])]
+        if framing:
+            context_date = framing[0]
+        years = [d.date.year for d in explicit if d.precision in ("year", "month")
+                 and (re.search(r"\d{4}", sent.text[d.start:d.end]) or d.how == "the 2020 war")]
+        year_context = years[-1] if years else (year_context if not explicit else None)
+        day = [d for d in explicit if d.precision == "day"]
+        if day:
+            prev_date = day[0]
+        if sent_types:
+            prev_types = sent_types
+        recent_places.append(sent_places)
+    events = [_to_event(c, article, ref_known) for c in candidates]
+    return merge_restatements(events)
+
+
+def _trailing_claims(sentences: Sequence[Span], sent_no: int, names: NameBook,
+                     last: Claim | None) -> list[Claim]:
+    """The source a later sentence of the same paragraph names for what came before."""
+    para = sentences[sent_no].paragraph
+    for nxt in sentences[sent_no + 1:sent_no + 3]:
+        if nxt.paragraph != para:
+            break
+        if _TRAILING_SOURCE.search(nxt.text):
+            claims = find_claims(nxt.text, names=names, last=last).primary()
+            if claims:
+                return claims
+    return []
+
+
+def _gaz_get(gazetteer: Any, name: str) -> Any:
+    getter = getattr(gazetteer, "get", None)
+    try:
+        return getter(name) if getter else None
+    except Exception:
+        return None
+
+
+def _confidence(c: _Candidate, ref_known: bool, published: dt.date | None) -> tuple[float, str]:
+    score, reasons = 0.9, []
+    if not c.claim.explicit:
+        score -= 0.1
+        reasons.append("no source named in the sentence")
+    if c.date is None:
+        score -= 0.2
+        reasons.append("no date")
+    elif c.date_how in ("carried from an earlier sentence",):
+        score -= 0.1
+        reasons.append("date carried from an earlier sentence")
+    elif c.date_how == "publication date":
+        score -= 0.05
+        reasons.append("dated by the publication date")
+    if published is None:
+        score -= 0.25
+        reasons.append("publication date unknown")
+    if c.place is None:
+        if c.event_type != "diplomacy":
+            score -= 0.1
+            reasons.append("no place")
+    elif c.place.start < 0:
+        score -= 0.1
+        reasons.append("no place named; put in the region as a whole")
+    elif c.place.lat is None:
+        score -= 0.05
+        reasons.append("place not on the map")
+    return round(max(0.05, min(1.0, score)), 2), "; ".join(reasons)
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")
+
+
+def _fmt_date(d: dt.date | None, precision: str | None) -> str:
+    if d is None:
+        return "date unknown"
+    month = _MONTH_NAMES[d.month - 1]
+    if precision == "year":
+        return str(d.year)
+    if precision == "month":
+        return f"{month} {d.year}"
+    if precision == "week":
+        return f"week of {d.day} {month[:3]} {d.year}"
+    return f"{d.day} {month[:3]} {d.year}"
+
+
+def _to_event(c: _Candidate, article: Article, ref_known: bool) -> Event:
+    place = c.place
+    date = c.date.date if c.date else None
+    precision = c.date.precision if c.date else None
+    confidence, reason = _confidence(c, ref_known, article.published)
+    claimant = c.claim.claimant
+    eid = _event_id(article.id, c.event_type, c.claim.side, date, precision,
+                    place.name if place else "", claimant.lower())
+    where = f" in {place.name}" if place else ""
+    notes = (f"{TYPE_LABELS[c.event_type]}{where} claimed by the "
+             f"{SIDE_LABELS[c.claim.side].lower()} ({claimant}), {_fmt_date(date, precision)}"
+             + (f"; date {c.date_how}" if c.date_how else "") + ".")
+    return Event(
+        event_id=eid,
+        article_id=article.id,
+        event_type=c.event_type,
+        reporting_side=c.claim.side,
+        event_date=date,
+        date_precision=precision,
+        claimant=claimant,
+        location_name=place.surface if place and place.start >= 0 else "",
+        place=place.name if place else "",
+        geo_precision=place.precision if place else None,
+        lon=place.lon if place and place.lat is not None else None,
+        lat=place.lat if place and place.lon is not None else None,
+        fatalities=c.fatalities,
+        evidence=c.evidence.text,
+        char_start=c.evidence.start,
+        char_end=c.evidence.end,
+        confidence=confidence,
+        notes=notes,
+        confidence_reason=reason,
+        article_title=article.title,
+        outlet=outlet_name(article.outlet, article.url),
+        url=article.url,
+        published=article.published,
+    )
+
+
+def _coarse(ev: Event) -> bool:
+    return ev.geo_precision not in ("settlement", "district")
+
+
+def _explicitly_dated(ev: Event) -> bool:
+    return not any(x in ev.confidence_reason for x in ("carried", "publication date", "no date"))
+
+
+def _named(ev: Event) -> bool:
+    """True when the claim has a source of its own, not the outlet's voice."""
+    return bool(ev.claimant) and ev.claimant not in (ev.outlet, "the outlet") \
+        and "no source named" not in ev.confidence_reason
+
+
+def _source_head(claimant: str) -> str:
+    words = [w for w in re.findall(r"[A-Za-z][\w-]*", claimant) if w.lower() not in ("the", "a")]
+    return words[0][:5].lower() if words else ""
+
+
+def _same_source(a: Event, b: Event) -> bool:
+    """Same speaker, allowing for how the text varies the name ("Azerbaijan" / "Azerbajan")."""
+    return a.claimant.lower() == b.claimant.lower() or (
+        _source_head(a.claimant) != "" and _source_head(a.claimant) == _source_head(b.claimant))
+
+
+def merge_restatements(events: Sequence[Event]) -> list[Event]:
+    """One event per claim: a restatement of a claim already made is dropped.
+
+    A restatement has the same type, side and date, and either the same place
+    or only a coarser one (the region as a whole, a country, none) where the
+    first statement named the place. A casualty report with the side and date
+    of a strike or clash already told is that strike's toll. The first
+    statement is kept (it carries the evidence); a death count stated only in
+    a restatement is taken over, the larger one wins.
+    """
+    kept: list[Event] = []
+    index: dict[tuple, int] = {}
+
+    def absorb(i: int, ev: Event) -> None:
+        first = kept[i]
+        if ev.fatalities is not None and (first.fatalities is None
+                                          or ev.fatalities > first.fatalities):
+            kept[i] = first.replace(fatalities=ev.fatalities)
+
+    for ev in events:
+        when = (ev.event_date, ev.date_precision)
+        # a statement or meeting is its speaker's: two speakers are two events
+        who = ev.claimant.lower() if ev.event_type == "diplomacy" else ""
+        exact = (ev.event_type, ev.reporting_side, ev.place, *when, who)
+        if exact in index:
+            absorb(index[exact], ev)
+            continue
+        if _coarse(ev):
+            same = [i for i, k in enumerate(kept) if (k.event_type, k.reporting_side,
+                    k.event_date) == (ev.event_type, ev.reporting_side, ev.event_date)
+                    and (not who or k.claimant.lower() == who)
+                    and (_same_source(k, ev) or not _named(k) or not _named(ev))]
+            if same:
+                absorb(same[0], ev)
+                continue
+        if ev.event_type == "casualties" and _explicitly_dated(ev) and ev.date_precision == "day":
+            toll_of = [i for i, k in enumerate(kept) if k.event_type in STRIKE_TYPES
+                       and (k.reporting_side, k.event_date, k.date_precision)
+                       == (ev.reporting_side, *when) and (_coarse(ev) or k.place == ev.place)]
+            if toll_of:
+                absorb(toll_of[0], ev)
+                continue
+        index[exact] = len(kept)
+        kept.append(ev)
+    # the outlet retelling what a named source told (same type, place and day) adds nothing
+    told = {(k.event_type, k.place, k.event_date) for k in kept if _named(k)}
+    return [k for k in kept if _named(k) or k.event_type == "diplomacy" or _coarse(k)
+            or (k.event_type, k.place, k.event_date) not in told]
+
+
+def cluster_events(events: Sequence[Event]) -> list[Event]:
+    """Group events of the same type, day and place across articles.
+
+    Each event gets the cluster's id, how many articles reported it and which
+    sides did, so the map can show corroboration.
+    """
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for i, ev in enumerate(events):
+        key = (ev.event_type, ev.event_date.isoformat() if ev.event_date else "",
+               ev.date_precision or "", ev.place)
+        groups[key].append(i)
+    out = list(events)
+    for key, members in groups.items():
+        articles = {events[i].article_id for i in members}
+        sides = tuple(s for s in ("armenian", "azerbaijani", "third_party")
+                      if any(events[i].reporting_side == s for i in members))
+        cid = "c" + _event_id(*key)[:12]
+        for i in members:
+            out[i] = events[i].replace(n_articles=len(articles), reported_by=sides,
+                                       cluster_id=cid)
+    return out
+
+
+# -- corpus level -------------------------------------------------------------
+
+_WORKER_GAZETTEER: Any = None
+
+
+def _init_worker(gazetteer: Any) -> None:
+    global _WORKER_GAZETTEER
+    _WORKER_GAZETTEER = gazetteer
+
+
+def _run_one(article: Article) -> tuple[str, list[Event] | None, str]:
+    try:
+        return article.id, extract_article(article, gazetteer=_WORKER_GAZETTEER), ""
+    except Exception as exc:  # one bad article must not stop the corpus
+        return article.id, None, f"{type(exc).__name__}: {exc}"
+
+
+def extract_corpus(articles: Iterable[Article], *, gazetteer: Any, workers: int = 1,
+                   progress: bool = True) -> ExtractResult:
+    """Events of every article, clustered across articles, with a summary."""
+    from tqdm import tqdm
+
+    articles = list(articles)
+    errors: list[CorpusError] = []
+    events: list[Event] = []
+    workers = max(1, workers or 1)
+    bar = tqdm(total=len(articles), desc="articles", unit="art", disable=not progress,
+               mininterval=0.5)
+    paths = {a.id: a.path for a in articles}
+    if workers == 1 or len(articles) < 2 * workers:
+        _init_worker(gazetteer)
+        results = map(_run_one, articles)
+        for aid, evs, err in results:
+            _collect(aid, evs, err, events, errors, paths)
+            bar.update(1)
+    else:
+        chunk = max(1, min(64, len(articles) // (workers * 8) or 1))
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                 initargs=(gazetteer,)) as pool:
+            for aid, evs, err in pool.map(_run_one, articles, chunksize=chunk):
+                _collect(aid, evs, err, events, errors, paths)
+                bar.update(1)
+    bar.close()
+    events = cluster_events(events)
+    return ExtractResult(events, errors, summarize(articles, events, errors))
+
+
+def _collect(aid: str, evs: list[Event] | None, err: str, events: list[Event],
+             errors: list[CorpusError], paths: dict[str, str]) -> None:
+    if evs is None:
+        errors.append(CorpusError(paths.get(aid, aid), f"extraction failed: {err}"))
+    else:
+        events.extend(evs)
+
+
+def summarize(articles: Sequence[Article], events: Sequence[Event],
+              errors: Sequence[CorpusError]) -> dict[str, Any]:
+    """Counts for the end-of-run report."""
+    return {
+        "articles": len(articles),
+        "events": len(events),
+        "by_type": dict(sorted(Counter(e.event_type for e in events).items())),
+        "by_side": dict(sorted(Counter(e.reporting_side for e in events).items())),
+        "failed": len(errors),
+    }
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
+__all__ = ["ExtractResult", "cluster_events", "extract_article", "extract_corpus",
+           "merge_restatements", "summarize"]

@@ -1,0 +1,162 @@
+"""The pipeline end to end on small texts written for the test, plus the golden check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from events.corpus import Article, read_corpus
+from events.pipeline import cluster_events, extract_article, extract_corpus, merge_restatements
+from events.schema import event_to_record
+from geodata.gazetteer import Gazetteer, Place, default_gazetteer
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+
+
+def _place(name, lat, lon, precision="settlement", admin="", aliases=()):
+    return Place(name=name, lat=lat, lon=lon, precision=precision, kind="city", country="AZ",
+                 admin=admin, aliases=tuple(aliases), population=100, source="test")
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer([
+        _place("Alpha Town", 40.0, 46.0, admin="Gamma"),
+        _place("Nagorno-Karabakh", 39.85, 46.75, precision="region", aliases=("Karabakh",)),
+    ])
+
+
+def art(text, *, published=dt.date(2020, 10, 8), outlet="Example Wire", aid="t1"):
+    return Article(aid, f"{aid}.txt", "", published, outlet, "", text)
+
+
+def test_event_carries_type_side_date_place_and_exact_evidence(gaz):
+    text = "Intro line without events.\nThe Armenian Defence Ministry said Alpha Town was " \
+           "shelled on Monday, killing two civilians."
+    (ev,) = extract_article(art(text), gazetteer=gaz)
+    assert (ev.event_type, ev.reporting_side, ev.place, ev.event_date, ev.date_precision,
+            ev.fatalities) == ("shelling", "armenian", "Alpha Town", dt.date(2020, 10, 5),
+                               "day", 2)
+    assert text[ev.char_start:ev.char_end] == ev.evidence
+
+
+def test_mutual_accusation_is_two_events(gaz):
+    evs = extract_article(art("Both capitals accused each other of violating the truce "
+                              "in Karabakh on Tuesday."), gazetteer=gaz)
+    assert sorted(e.reporting_side for e in evs if e.event_type == "border_incident") == [
+        "armenian", "azerbaijani"]
+
+
+def test_unsourced_claim_is_the_outlets(gaz):
+    (ev,) = extract_article(art("Shelling hit Alpha Town on Monday."), gazetteer=gaz)
+    assert (ev.claimant, ev.reporting_side) == ("Example Wire", "third_party")
+
+
+def test_armenian_outlet_speaks_for_its_side(gaz):
+    (ev,) = extract_article(art("Shelling hit Alpha Town on Monday.", outlet="Armenpress"),
+                            gazetteer=gaz)
+    assert ev.reporting_side == "armenian"
+
+
+def test_restatement_is_merged(gaz):
+    text = ("Baku said Armenian forces shelled Alpha Town on Monday. Baku said the shelling "
+            "of Alpha Town on Monday killed three people.")
+    evs = extract_article(art(text), gazetteer=gaz)
+    assert len(evs) == 1 and evs[0].fatalities == 3
+
+
+def test_denied_claim_gives_no_event(gaz):
+    assert extract_article(art("The ministry denied that its troops shelled Alpha Town."),
+                           gazetteer=gaz) == []
+
+
+def test_unknown_publication_date_lowers_confidence(gaz):
+    text = "Alpha Town was shelled in 2020, the ministry in Baku said."
+    known = extract_article(art(text), gazetteer=gaz)[0]
+    unknown = extract_article(art(text, published=None), gazetteer=gaz)[0]
+    assert unknown.confidence < known.confidence
+    assert "publication date unknown" in unknown.confidence_reason
+
+
+def test_conflict_event_without_place_goes_to_the_region_not_a_pin(gaz):
+    (ev,) = extract_article(art("Fierce clashes were reported on Monday."), gazetteer=gaz)
+    assert (ev.place, ev.geo_precision) == ("Nagorno-Karabakh", "region")
+
+
+def test_ids_are_deterministic_and_unique(gaz):
+    text = "Alpha Town was shelled on Monday. Talks were held in Alpha Town on Tuesday."
+    a = extract_article(art(text), gazetteer=gaz)
+    b = extract_article(art(text), gazetteer=gaz)
+    assert [e.event_id for e in a] == [e.event_id for e in b]
+    assert len({e.event_id for e in a}) == len(a) == 2
+
+
+def test_notes_are_one_readable_line(gaz):
+    (ev,) = extract_article(art("Shelling hit Alpha Town on Monday."), gazetteer=gaz)
+    assert "\n" not in ev.notes and "Alpha Town" in ev.notes and "5 Oct 2020" in ev.notes
+
+
+def test_clusters_count_articles_and_sides(gaz):
+    one = extract_article(art("Shelling hit Alpha Town on Monday.", aid="a"), gazetteer=gaz)
+    two = extract_article(art("Shelling hit Alpha Town on Monday.", aid="b",
+                              outlet="Armenpress"), gazetteer=gaz)
+    clustered = cluster_events(one + two)
+    assert {e.n_articles for e in clustered} == {2}
+    assert clustered[0].reported_by == ("armenian", "third_party")
+    assert clustered[0].cluster_id == clustered[1].cluster_id
+
+
+def test_merge_keeps_distinct_places(gaz):
+    evs = extract_article(art("Shelling hit Alpha Town on Monday. Shelling hit Karabakh "
+                              "villages on Tuesday."), gazetteer=gaz)
+    assert len(merge_restatements(evs)) == 2
+
+
+def test_corpus_run_reports_failed_articles_without_stopping(gaz, monkeypatch):
+    import events.pipeline as pipeline
+
+    real = pipeline.extract_article
+
+    def flaky(article, *, gazetteer):
+        if article.id == "bad":
+            raise RuntimeError("boom")
+        return real(article, gazetteer=gazetteer)
+
+    monkeypatch.setattr(pipeline, "extract_article", flaky)
+    result = extract_corpus([art("Shelling hit Alpha Town.", aid="ok"),
+                             art("x", aid="bad")], gazetteer=gaz, progress=False)
+    assert [e.article_id for e in result.events] == ["ok"]
+    assert len(result.errors) == 1 and "boom" in result.errors[0].message
+    assert result.summary["failed"] == 1
+
+
+# -- golden check on the shared development articles ------------------------
+
+TARGETS = {"strict": 0.75, "typed": 0.85, "side": 0.9, "within_10km": 0.9}
+
+
+def _scorer():
+    spec = importlib.util.spec_from_file_location("kcm_score", SHARED / "eval" / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("folder", ["articles", "corpus/dev"])
+def test_golden_scores_on_shared_articles(folder):
+    score = _scorer()
+    root = SHARED / folder
+    articles, errors = read_corpus(root)
+    assert errors == []
+    result = extract_corpus(articles, gazetteer=default_gazetteer(), progress=False)
+    predicted = [event_to_record(ev) for ev in result.events]
+    res = score.score(score.load_gold(root / "gold.jsonl"), predicted)
+    assert res["schema_errors"] == {}
+    assert res["strict"]["f1"] >= TARGETS["strict"]
+    assert res["typed"]["f1"] >= TARGETS["typed"]
+    assert res["side_accuracy_on_typed_matches"] >= TARGETS["side"]
+    assert res["geocode_within_10km"] >= TARGETS["within_10km"]
