@@ -8,7 +8,10 @@ same events everywhere.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 
@@ -70,3 +73,65 @@ def filter_mask(frame: pd.DataFrame, filters: Filters) -> pd.Series:
 
 def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     return frame.loc[filter_mask(frame, filters)]
+
+
+# -- the view as a URL query -------------------------------------------------------
+
+#: Query parameters of a view, the same names the export command line takes.
+QUERY_KEYS: tuple[str, ...] = ("from", "to", "side", "type", "bbox", "undated")
+
+
+def filters_query(filters: Filters) -> str:
+    """``filters`` as a URL query (``from=…&to=…&side=…``), empty for "everything".
+
+    The page keeps it in its address, so a view can be bookmarked or sent, and
+    shows it as the view code the export command reads (``--view``).
+    """
+    params: list[tuple[str, str]] = []
+    if filters.start is not None:
+        params.append(("from", filters.start.isoformat()))
+    if filters.end is not None:
+        params.append(("to", filters.end.isoformat()))
+    params += [("side", s) for s in filters.sides]
+    params += [("type", t) for t in filters.types]
+    if filters.bbox is not None:
+        params.append(("bbox", ",".join(f"{v:.4f}".rstrip("0").rstrip(".")
+                                         for v in filters.bbox)))
+    if filters.include_undated:
+        params.append(("undated", "1"))
+    return urlencode(params, safe=",")
+
+
+def filters_from_query(pairs: Iterable[tuple[str, str]] | str) -> Filters:
+    """Read back :func:`filters_query` (a query string or its key/value pairs).
+
+    Raises ``ValueError`` naming the parameter that is unknown or malformed.
+    """
+    if isinstance(pairs, str):
+        pairs = parse_qsl(pairs.lstrip("?"), keep_blank_values=True)
+    values: dict[str, Any] = {"sides": [], "types": []}
+    for key, value in pairs:
+        if key in ("from", "to"):
+            try:
+                values["start" if key == "from" else "end"] = dt.date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"{key}: {value!r} is not a date (YYYY-MM-DD)") from None
+        elif key == "side":
+            values["sides"].append(value)
+        elif key == "type":
+            values["types"].append(value)
+        elif key == "bbox":
+            try:
+                box = tuple(float(v) for v in value.split(","))
+            except ValueError:
+                raise ValueError(f"bbox: {value!r} is not four numbers") from None
+            if len(box) != 4:
+                raise ValueError(f"bbox: {value!r} is not four numbers")
+            values["bbox"] = box
+        elif key == "undated":
+            values["include_undated"] = value.strip().lower() in ("1", "true", "yes")
+        else:
+            raise ValueError(f"{key}: unknown view parameter")
+    values["sides"] = tuple(dict.fromkeys(values["sides"]))
+    values["types"] = tuple(dict.fromkeys(values["types"]))
+    return Filters(**values)

@@ -1,0 +1,609 @@
+"""The interactive map of an event table: pure, no Streamlit, fed by data only.
+
+The page, the standalone HTML export and the tests all call :func:`build_map`
+with an events frame (``events.table`` columns) and, when available, the
+offline basemap and the boundary layers; nothing here reads files or the
+network.
+
+Drawing cost decides the form: every event goes into ONE ``GeoJson`` layer
+whose JavaScript ``pointToLayer`` builds each symbol from a small table of
+SVG icons, so Python serialises one FeatureCollection instead of building one
+folium object per point (seconds per thousand events), and the page stays fast
+at tens of thousands of events.
+
+Article text and analyst notes are untrusted: every value that reaches a
+popup is HTML-escaped here, in Python, and only ``http``/``https`` links are
+made clickable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import folium
+import pandas as pd
+from branca.element import Element, MacroElement
+from folium.elements import ElementAddToElement
+from folium.plugins import MarkerCluster
+from folium.template import Template
+from folium.utilities import JsCode, get_obj_in_upper_tree
+
+from dashboard import assets, style
+from events.schema import EVENT_TYPES, SIDE_LABELS, SIDES, TYPE_LABELS
+
+#: Centre and zoom that frame Nagorno-Karabakh and its surroundings.
+DEFAULT_CENTER: tuple[float, float] = (39.8, 46.7)
+DEFAULT_ZOOM = 8
+MAX_ZOOM = 18
+#: (west, south, east, north) the opening view is fitted into: the South Caucasus, which
+#: the offline basemap covers. Events elsewhere (talks in distant capitals) are drawn
+#: but do not pull the opening view out to the whole world.
+FOCUS_BBOX: tuple[float, float, float, float] = (40.0, 37.0, 51.0, 43.7)
+#: Closest zoom used when fitting the view to the events (one event would zoom to a street).
+FIT_MAX_ZOOM = 10
+
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+EVENTS_LAYER_NAME = "Events"
+#: Above this many drawn events, symbols are grouped into clusters until zoom
+#: :data:`CLUSTER_UNTIL_ZOOM`: thousands of separate SVG symbols make the browser
+#: slow to open and to pan, and hide each other anyway.
+CLUSTER_THRESHOLD = 1000
+CLUSTER_UNTIL_ZOOM = 12
+
+#: Columns of the events frame the map reads (others are ignored).
+POPUP_COLUMNS: tuple[str, ...] = (
+    "event_id", "event_date", "date_precision", "event_type", "reporting_side", "claimant",
+    "location_name", "place", "geo_precision", "fatalities", "notes", "evidence",
+    "article_title", "outlet", "url", "published", "confidence",
+)
+
+
+# -- text --------------------------------------------------------------------
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _esc(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if _missing(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def date_text(value: Any, precision: str | None) -> str:
+    """An event date written as exactly as its precision allows (plain text)."""
+    day = _as_date(value)
+    if day is None:
+        return "date unknown"
+    if precision == "year":
+        return f"{day.year}"
+    if precision == "month":
+        return day.strftime("%B %Y")
+    if precision == "week":
+        return f"week of {day.isoformat()}"
+    return day.isoformat()
+
+
+def safe_link(url: Any) -> str | None:
+    """The URL if it is an absolute http(s) link, else None (no ``javascript:``, no ``data:``)."""
+    if _missing(url):
+        return None
+    text = str(url).strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    if any(c in text for c in "\x00\r\n\t "):
+        return None
+    return text
+
+
+def popup_html(row: Mapping[str, Any]) -> str:
+    """Popup body for one event: every value escaped, fixed labels, safe links only.
+
+    Styling lives in :data:`MAP_CSS` classes, not inline, because this string is
+    repeated for every event in the page.
+    """
+    side = row.get("reporting_side") or ""
+    etype = row.get("event_type") or ""
+    precision = None if _missing(row.get("date_precision")) else str(row["date_precision"])
+    rows: list[tuple[str, str]] = []
+    when = _esc(date_text(row.get("event_date"), precision))
+    if precision:
+        when += f" <i>(precision: {_esc(precision)})</i>"
+    rows.append(("Date", when))
+    rows.append(("Side", _esc(SIDE_LABELS.get(side, side) or "unknown")))
+    if not _missing(row.get("claimant")):
+        rows.append(("Claimant", _esc(row["claimant"])))
+    place = _place_html(row)
+    if place:
+        rows.append(("Place", place))
+    if not _missing(row.get("fatalities")):
+        rows.append(("Fatalities", _esc(row["fatalities"])))
+    if not _missing(row.get("notes")):
+        rows.append(("Notes", _esc(row["notes"])))
+    if not _missing(row.get("evidence")):
+        rows.append(("Evidence", f"&ldquo;{_esc(row['evidence'])}&rdquo;"))
+    source = _source_html(row)
+    if source:
+        rows.append(("Source", source))
+    body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
+    footer = _esc(row.get("event_id") or "")
+    if not _missing(row.get("confidence")):
+        footer += f" &middot; confidence {float(row['confidence']):.2f}"
+    return (
+        f'<div class="kcm-popup"><b>{_esc(TYPE_LABELS.get(etype, etype))}</b>'
+        f'<table>{body}</table><div class="kcm-id">{footer}</div></div>'
+    )
+
+
+def _place_html(row: Mapping[str, Any]) -> str:
+    place, written = row.get("place"), row.get("location_name")
+    parts = []
+    if not _missing(place):
+        parts.append(_esc(place))
+    if not _missing(written) and written != place:
+        parts.append(f"(as written: &ldquo;{_esc(written)}&rdquo;)")
+    if not _missing(row.get("geo_precision")):
+        parts.append(f"<i>(precision: {_esc(row['geo_precision'])})</i>")
+    return " ".join(parts)
+
+
+def _source_html(row: Mapping[str, Any]) -> str:
+    parts = []
+    if not _missing(row.get("outlet")):
+        parts.append(_esc(row["outlet"]))
+    title = None if _missing(row.get("article_title")) else _esc(row["article_title"])
+    link = safe_link(row.get("url"))
+    if link:
+        text = title or _esc(link)
+        parts.append(
+            f'<a href="{_esc(link)}" target="_blank" rel="noopener noreferrer">{text}</a>'
+        )
+    elif title:
+        parts.append(f"&ldquo;{title}&rdquo;")
+    published = _as_date(row.get("published"))
+    if published:
+        parts.append(f"published {published.isoformat()}")
+    return ", ".join(parts)
+
+
+# -- events layer -------------------------------------------------------------
+
+
+def _icon_key(event_type: str, side: str) -> str:
+    if event_type in EVENT_TYPES and side in SIDES:
+        return f"{event_type}|{side}"
+    return ""
+
+
+def event_features(frame: pd.DataFrame) -> dict[str, Any]:
+    """FeatureCollection of the events that have a point, with what drawing needs.
+
+    Properties are kept to the minimum the browser uses (the page repeats them
+    for every event): the id, the icon key ``type|side`` (classes are derived
+    from it), a plain-text title, the spread offset when the point is shared,
+    and the escaped popup.
+    """
+    present = [c for c in POPUP_COLUMNS if c in frame.columns]
+    located = frame[frame["lon"].notna() & frame["lat"].notna()] if len(frame) else frame
+    features = []
+    seen: dict[tuple[float, float], int] = {}
+    for lon, lat, rec in zip(
+        located["lon"], located["lat"], located[present].to_dict("records"), strict=True
+    ):
+        rank = seen.get((lon, lat), 0)
+        seen[(lon, lat)] = rank + 1
+        etype, side = str(rec.get("event_type") or ""), str(rec.get("reporting_side") or "")
+        key = _icon_key(etype, side)
+        label = (f"{TYPE_LABELS.get(etype, etype)}, "
+                 f"{date_text(rec.get('event_date'), rec.get('date_precision'))}")
+        props: dict[str, Any] = {"id": str(rec.get("event_id") or ""), "k": key,
+                                 "label": label}
+        if rank:
+            props["o"] = spread_offset(rank)
+        props["popup"] = popup_html(rec)
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
+            "properties": props,
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+#: Pixels between symbols spread around a shared point (sunflower spiral step).
+SPREAD_PX = 11.0
+_GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+
+
+def spread_offset(rank: int) -> list[float]:
+    """Screen offset (pixels) of the ``rank``-th event drawn at the same point.
+
+    Region- and district-precision events share one point (the area's centre),
+    and identical symbols would hide each other; each extra one is drawn on a
+    sunflower spiral around the point, which keeps them apart at any count
+    while the point itself stays where the data puts it.
+    """
+    if rank <= 0:
+        return [0.0, 0.0]
+    radius = SPREAD_PX * math.sqrt(rank)
+    angle = rank * _GOLDEN_ANGLE
+    return [round(radius * math.cos(angle), 1), round(radius * math.sin(angle), 1)]
+
+
+def _js_json(value: Any) -> str:
+    """JSON safe to place inside an inline ``<script>``."""
+    return (json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("&", "\\u0026"))
+
+
+def _point_to_layer_js() -> JsCode:
+    icons = {"": style.marker_svg("", "")}
+    icons.update({
+        f"{t}|{s}": style.marker_svg(t, s) for t in EVENT_TYPES for s in SIDES
+    })
+    size = style.MARKER_SIZE_PX
+    return JsCode(
+        "function (feature, latlng) {\n"
+        f"  var icons = {_js_json(icons)};\n"
+        "  var p = feature.properties, o = p.o || [0, 0];\n"
+        "  var ts = p.k ? p.k.split('|') : null;\n"
+        "  var icon = L.divIcon({html: icons[p.k] || icons[''],\n"
+        "    className: ts ? 'kcm-marker kcm-type-' + ts[0] + ' kcm-side-' + ts[1]\n"
+        "                  : 'kcm-marker kcm-unknown',\n"
+        f"    iconSize: [{size}, {size}],\n"
+        f"    iconAnchor: [{size / 2} - o[0], {size / 2} - o[1]],\n"
+        f"    popupAnchor: [o[0], o[1] - {size / 2}]}});\n"
+        "  return L.marker(latlng, {icon: icon, title: p.label, alt: p.label,\n"
+        "    riseOnHover: true});\n"
+        "}"
+    )
+
+
+_BIND_POPUP_JS = JsCode(
+    "function (feature, layer) {\n"
+    "  if (feature.properties.popup) {\n"
+    "    layer.bindPopup(feature.properties.popup, {maxWidth: 360, maxHeight: 360});\n"
+    "  }\n"
+    "}"
+)
+
+
+class _RenderedScript(Element):
+    """Script text already rendered, added to the page as it is."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
+class BulkGeoJson(folium.GeoJson):
+    """``folium.GeoJson`` that adds its rendered script to the page without re-parsing it.
+
+    branca wraps each element's rendered script in a new Jinja template, which
+    lexes the whole embedded FeatureCollection again: 1.5 s at 20,000 events,
+    far more at 100,000. The script is final once rendered, so it is added as
+    text. Style functions are not supported (the events carry no style map).
+    """
+
+    def render(self, **kwargs: Any) -> None:
+        self.parent_map = get_obj_in_upper_tree(self, folium.Map)
+        if self.show:  # what folium's Layer.render does: add the layer to its parent
+            self.add_child(
+                ElementAddToElement(element_name=self.get_name(),
+                                    element_parent_name=self._parent.get_name()),
+                name=self.get_name() + "_add",
+            )
+        figure = self.get_root()
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(_RenderedScript(script(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+def events_layer(frame: pd.DataFrame) -> folium.GeoJson:
+    """All events with a point as one GeoJson layer of SVG symbols with popups."""
+    return BulkGeoJson(
+        event_features(frame),
+        name=EVENTS_LAYER_NAME,
+        on_each_feature=_BIND_POPUP_JS,
+        point_to_layer=_point_to_layer_js(),
+    )
+
+
+# -- basemap and boundaries --------------------------------------------------
+
+
+def _styled_features(
+    frame: Any, path_style: Mapping[str, object], *, popup: str | None = None
+) -> dict[str, Any] | None:
+    """Geometry of a GeoDataFrame with a fixed style and nothing else of its attributes."""
+    if frame is None or len(frame) == 0:
+        return None
+    doc = frame.__geo_interface__
+    features = []
+    for feat in doc.get("features", []):
+        if not feat.get("geometry"):
+            continue
+        props: dict[str, Any] = {"style": dict(path_style)}
+        if popup:
+            props["popup"] = popup
+        features.append({"type": "Feature", "geometry": feat["geometry"], "properties": props})
+    return {"type": "FeatureCollection", "features": features} if features else None
+
+
+_TOWN_JS = JsCode(
+    "function (feature, latlng) {\n"
+    "  var m = L.circleMarker(latlng, {radius: 2.5, color: '#444', weight: 1,\n"
+    "    fillColor: '#fff', fillOpacity: 1, interactive: false});\n"
+    "  m.bindTooltip(feature.properties.label, {permanent: true, direction: 'right',\n"
+    "    offset: [3, 0], className: 'kcm-town'});\n"
+    "  return m;\n"
+    "}"
+)
+
+
+def _town_name(props: Mapping[str, Any]) -> str:
+    for key in ("name", "title", "place", "label"):
+        if not _missing(props.get(key)):
+            return str(props[key])
+    return ""
+
+
+def add_basemap(
+    m: folium.Map, basemap: Mapping[str, Any], *, skip_countries: bool = False
+) -> None:
+    """Land, water, country borders and towns from ``geodata.layers.load_basemap``.
+
+    ``skip_countries`` leaves the borders to a boundary layer that draws them already.
+    """
+    titles = {"land": "Land", "water": "Water", "countries": "Country borders"}
+    if skip_countries:
+        titles.pop("countries")
+    for key, title in titles.items():
+        data = _styled_features(basemap.get(key), style.BASEMAP_STYLES[key])
+        if data:
+            folium.GeoJson(data, name=title, interactive=False, control=key != "land").add_to(m)
+    towns = basemap.get("towns")
+    if towns is not None and len(towns):
+        feats = [
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+             "properties": {"label": _esc(name)}}
+            for name, lon, lat in declutter_towns(towns)
+        ]
+        if feats:
+            folium.GeoJson(
+                {"type": "FeatureCollection", "features": feats},
+                name="Towns", point_to_layer=_TOWN_JS,
+            ).add_to(m)
+
+
+#: Two town labels closer than this (degrees) would overlap at the opening zoom.
+TOWN_SPACING_DEG = 0.12
+
+
+def declutter_towns(towns: Any, *, spacing: float = TOWN_SPACING_DEG) -> list[tuple[str, float,
+                                                                                     float]]:
+    """(name, lon, lat) of the towns to label, largest first, none closer than ``spacing``.
+
+    Permanent labels of neighbouring places (a capital and its districts) would
+    print on top of each other; the larger place keeps the label.
+    """
+    rows = []
+    for feat in towns.__geo_interface__.get("features", []):
+        geom = feat.get("geometry") or {}
+        props = feat.get("properties") or {}
+        name = _town_name(props)
+        if geom.get("type") != "Point" or not name:
+            continue
+        pop = props.get("population")
+        pop = 0.0 if _missing(pop) else float(pop)
+        lon, lat = (float(c) for c in geom["coordinates"][:2])
+        rows.append((pop, name, lon, lat))
+    rows.sort(key=lambda r: (-r[0], r[1]))
+    kept: list[tuple[str, float, float]] = []
+    for _, name, lon, lat in rows:
+        if all(abs(lon - x) > spacing * 1.6 or abs(lat - y) > spacing for _, x, y in kept):
+            kept.append((name, lon, lat))
+    return kept
+
+
+def boundary_popup(layer: Any) -> str:
+    """Escaped provenance of a boundary layer: what it is, valid when, from where, how exact."""
+    title = _esc(getattr(layer, "title", "") or getattr(layer, "name", ""))
+    valid_from, valid_to = getattr(layer, "valid_from", None), getattr(layer, "valid_to", None)
+    period = f"{valid_from or '…'} to {valid_to or 'today'}"
+    lines = [f"<b>{title}</b>", f"valid {_esc(period)}"]
+    if getattr(layer, "approximate", False):
+        lines.append("approximate outline")
+    if getattr(layer, "accuracy", None):
+        lines.append(f"accuracy: {_esc(layer.accuracy)}")
+    if getattr(layer, "source", None):
+        lines.append(f"source: {_esc(layer.source)}")
+    return '<div class="kcm-boundary">' + "<br>".join(lines) + "</div>"
+
+
+#: Kinds of layer whose shapes open a popup when clicked; countries and districts stay
+#: out of the way of clicks (there are many, and their names are on every atlas).
+CLICKABLE_KINDS = frozenset({"historical_area", "control_area", "line", "corridor", "border"})
+
+
+def add_boundaries(m: folium.Map, layers: Iterable[Any]) -> None:
+    """Boundary layers (``geodata.layers.Layer``), each its own switchable overlay."""
+    for layer in layers:
+        kind = str(getattr(layer, "kind", ""))
+        path_style = style.boundary_style(kind, approximate=bool(getattr(layer, "approximate",
+                                                                         False)))
+        clickable = kind in CLICKABLE_KINDS
+        data = _styled_features(layer.frame, path_style,
+                                popup=boundary_popup(layer) if clickable else None)
+        if not data:
+            continue
+        title = str(getattr(layer, "title", "") or layer.name)
+        folium.GeoJson(
+            data, name=_esc(title), interactive=clickable,
+            on_each_feature=_BIND_POPUP_JS if clickable else None,
+        ).add_to(m)
+
+
+# -- legend and the whole map -------------------------------------------------
+
+
+class Legend(MacroElement):
+    """The legend as a Leaflet control, so it travels with the map into any page."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create('div', 'kcm-legend-control');
+            div.innerHTML = {{ this.html|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, legend_html: str, *, position: str = "bottomright") -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = legend_html
+        self.position = position
+
+
+def focus_bounds(
+    features: list[dict[str, Any]], focus: tuple[float, float, float, float] = FOCUS_BBOX
+) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the event points inside ``focus``, or None."""
+    west, south, east, north = focus
+    points = [f["geometry"]["coordinates"] for f in features]
+    inside = [(x, y) for x, y in points if west <= x <= east and south <= y <= north]
+    if not inside:
+        return None
+    xs, ys = [x for x, _ in inside], [y for _, y in inside]
+    return [[min(ys), min(xs)], [max(ys), max(xs)]]
+
+
+class MapStyle(MacroElement):
+    """Stylesheet for the project's own classes (town labels, symbols, legend)."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>{{ this.css }}</style>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, css: str) -> None:
+        super().__init__()
+        self._name = "MapStyle"
+        self.css = css
+
+
+MAP_CSS = (
+    ".leaflet-tooltip.kcm-town{background:transparent;border:0;box-shadow:none;padding:0 2px;"
+    "font:11px/1.2 sans-serif;color:#333;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;}"
+    ".leaflet-tooltip.kcm-town::before{display:none;}"
+    ".kcm-marker svg{display:block;overflow:visible;}"
+    ".kcm-popup{font:13px/1.4 sans-serif;}.kcm-popup table{border-collapse:collapse;}"
+    ".kcm-popup th{text-align:left;vertical-align:top;padding-right:6px;}"
+    ".kcm-popup i{color:#666;font-style:normal;}.kcm-popup .kcm-id{color:#777;font-size:11px;}"
+)
+
+
+def build_map(
+    events: pd.DataFrame,
+    *,
+    basemap: Mapping[str, Any] | None = None,
+    boundaries: Iterable[Any] = (),
+    online_tiles: bool = True,
+    inline_assets: bool = False,
+    asset_prefix: str = assets.STATIC_URL_PREFIX,
+    fit_to_events: bool = True,
+) -> folium.Map:
+    """The folium map of ``events`` over the offline basemap, with legend and layer switcher.
+
+    ``online_tiles`` offers OpenStreetMap as a layer that is off by default,
+    so nothing is fetched unless the user turns it on. ``inline_assets`` puts
+    Leaflet into the page itself (for a standalone HTML file); otherwise it is
+    linked under ``asset_prefix``, where :func:`dashboard.assets.install_static`
+    put it.
+    """
+    m = folium.Map(
+        location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None, max_zoom=MAX_ZOOM,
+        min_zoom=3, control_scale=True, prefer_canvas=True,
+    )
+    # folium hands max/min zoom to its default tiles only; with tiles=None the map
+    # itself must carry them (MarkerCluster refuses a map without a maxZoom).
+    m.options.update(maxZoom=MAX_ZOOM, minZoom=3)
+    if online_tiles:
+        folium.TileLayer(
+            OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap (online)", overlay=True,
+            show=False, max_zoom=MAX_ZOOM, max_native_zoom=19,
+        ).add_to(m)
+    boundaries = list(boundaries)
+    if basemap:
+        has_countries = any(getattr(b, "kind", "") == "country" for b in boundaries)
+        add_basemap(m, basemap, skip_countries=has_countries)
+    add_boundaries(m, boundaries)
+    layer = events_layer(events)
+    if len(layer.data["features"]) > CLUSTER_THRESHOLD:
+        # The markers are added in chunks so the page stays responsive while they load.
+        cluster = MarkerCluster(
+            name=EVENTS_LAYER_NAME, chunked_loading=True,
+            disable_clustering_at_zoom=CLUSTER_UNTIL_ZOOM, spiderfy_on_max_zoom=False,
+            show_coverage_on_hover=False,
+        ).add_to(m)
+        layer.control = False
+        layer.add_to(cluster)
+    else:
+        layer.add_to(m)
+    if fit_to_events:
+        bounds = focus_bounds(layer.data["features"])
+        if bounds:
+            m.fit_bounds(bounds, padding=(30, 30), max_zoom=FIT_MAX_ZOOM)
+    MapStyle(MAP_CSS).add_to(m)
+    Legend(
+        '<details open class="kcm-legend-box"><summary style="cursor:pointer;'
+        'font:bold 12px sans-serif;background:#fff;padding:2px 6px;border-radius:4px">'
+        f"Legend</summary>{style.legend_html()}</details>"
+    ).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    assets.localise(m, inline=inline_assets, prefix=asset_prefix)
+    return m

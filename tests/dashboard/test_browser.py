@@ -1,0 +1,268 @@
+"""The page in a real headless Chromium, with every request off this machine refused.
+
+A ``streamlit run`` of the app on a free loopback port serves a fixture store;
+each test opens a fresh page, so each has its own session and filters.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = ROOT / "tests" / "data" / "events_small.geojson"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+LOCAL_SCHEMES = ("data", "blob", "file", "about")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
+WAIT_MS = 60_000
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KCM_")}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+           "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
+           "--browser.gatherUsageStats=false", "--", "--store", str(FIXTURE)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                pytest.fail(f"streamlit did not start: {out[-2000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """One page load: the page, the map frame, and everything the browser complained of."""
+
+    def __init__(self, browser, url: str) -> None:
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.sent: list[object] = []
+        self.page.on("websocket", lambda ws: ws.on("framesent", self._sent))
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        self.page.on("dialog", lambda d: (self.errors.append(f"dialog: {d.message}"),
+                                          d.dismiss()))
+        self.page.goto(url)
+
+    def _route(self, route) -> None:
+        parts = urlsplit(route.request.url)
+        if parts.scheme in LOCAL_SCHEMES or parts.hostname in LOOPBACK_HOSTS:
+            route.continue_()
+        else:
+            self.outside.append(route.request.url)
+            route.abort()
+
+    def _sent(self, payload) -> None:
+        self.sent.append(payload)
+
+    def _console(self, msg) -> None:
+        if msg.type == "error":
+            self.errors.append(f"console: {msg.text}")
+
+    def map_frame(self):
+        self.page.wait_for_selector("iframe[title='streamlit_folium.st_folium']",
+                                    timeout=WAIT_MS)
+        return self.page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+
+    def markers(self):
+        return self.map_frame().locator(".kcm-marker")
+
+    def wait_markers(self, count: int) -> None:
+        self.markers().nth(count - 1).wait_for(timeout=WAIT_MS)
+        self.page.wait_for_function(
+            """n => { const f = document.querySelector(
+                       "iframe[title='streamlit_folium.st_folium']");
+                     return f && f.contentDocument &&
+                       f.contentDocument.querySelectorAll('.kcm-marker').length === n; }""",
+            arg=count, timeout=WAIT_MS)
+
+    def shown(self) -> int:
+        value = self.page.locator("[data-testid='stMetricValue']").first
+        value.wait_for(timeout=WAIT_MS)
+        return int(value.inner_text().strip())
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser, app_url):
+    v = Visit(browser, app_url)
+    yield v
+    v.close()
+
+
+def test_markers_are_drawn_with_nothing_fetched_from_outside(visit):
+    visit.wait_markers(8)
+    assert visit.shown() == 9
+    frame = visit.map_frame()
+    assert frame.locator(".kcm-side-armenian").count() == 3
+    assert frame.locator(".kcm-side-azerbaijani").count() == 3
+    assert frame.locator(".kcm-side-third_party").count() == 2
+    assert frame.locator(".kcm-legend").count() == 1
+    assert frame.locator("path.leaflet-interactive, canvas").count() > 0  # boundaries drawn
+    visit.page.wait_for_timeout(500)
+    assert visit.outside == []
+    assert visit.errors == []
+
+
+def test_side_filter_changes_count_and_markers(visit):
+    visit.wait_markers(8)
+    visit.page.get_by_text("Armenian side", exact=True).click()
+    visit.page.wait_for_function(
+        "() => document.querySelector(\"[data-testid='stMetricValue']\").innerText.trim() === '6'",
+        timeout=WAIT_MS)
+    visit.wait_markers(5)
+    assert visit.shown() == 6
+    assert visit.map_frame().locator(".kcm-side-armenian").count() == 0
+    assert visit.outside == []
+    assert visit.errors == []
+
+
+def test_date_filter_changes_count_and_markers(visit):
+    visit.wait_markers(8)
+    page = visit.page
+    for part, value in (("year", "2021"), ("month", "01"), ("day", "01")):
+        page.get_by_role("spinbutton", name=f"{part}, Event dates start date").click()
+        page.keyboard.type(value)
+    page.locator("h1").first.click()  # leave the field: the range is committed
+    page.wait_for_function(
+        "() => document.querySelector(\"[data-testid='stMetricValue']\").innerText.trim() === '3'",
+        timeout=WAIT_MS)
+    visit.wait_markers(2)  # fx-007 and fx-008; the undated fx-009 is counted, not drawn
+    frame = visit.map_frame()
+    assert frame.locator(".kcm-type-diplomacy").count() == 1
+    assert frame.locator(".kcm-type-protest").count() == 1
+    assert "from=2021-01-01" in page.url
+    assert visit.outside == []
+    assert visit.errors == []
+
+
+def test_popup_opens_and_reads_the_event(visit):
+    visit.wait_markers(8)
+    frame = visit.map_frame()
+    frame.locator(".kcm-type-ceasefire").click()
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=WAIT_MS)
+    text = popup.inner_text()
+    for expected in ("Ceasefire", "2020-10-10", "precision: day", "Third party",
+                     "Fixture Mediator", "Epsilon", "Made-up truce announcement.",
+                     "Fixture Post", "Fixture report three", "fx-005"):
+        assert expected in text, expected
+    link = popup.locator("a")
+    assert link.get_attribute("href") == "https://example.org/three"
+    assert visit.errors == []
+
+
+def test_hostile_text_shows_as_text_and_runs_nothing(visit):
+    visit.wait_markers(8)
+    frame = visit.map_frame()
+    frame.locator(".kcm-type-diplomacy").click()
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=WAIT_MS)
+    text = popup.inner_text()
+    assert "<script>window.__kcmPwned=1</script>" in text
+    assert 'onerror="window.__kcmPwned=3"' in text
+    assert popup.locator("img, script, a").count() == 0
+    visit.page.wait_for_timeout(500)
+    pwned = visit.page.evaluate(
+        """() => { const f = document.querySelector("iframe[title='streamlit_folium.st_folium']");
+                   return [window.__kcmPwned, f.contentWindow.__kcmPwned]; }""")
+    assert pwned == [None, None]
+    assert visit.outside == []
+    assert visit.errors == []
+
+
+def test_panning_and_zooming_do_not_rerun_the_page(visit):
+    visit.wait_markers(8)
+    visit.page.wait_for_timeout(1500)  # let the first run settle
+    before = len(visit.sent)
+    box = visit.page.locator("iframe[title='streamlit_folium.st_folium']").bounding_box()
+    x, y = box["x"] + box["width"] / 3, box["y"] + box["height"] / 3
+    visit.page.mouse.move(x, y)
+    visit.page.mouse.down()
+    visit.page.mouse.move(x + 120, y + 80, steps=8)
+    visit.page.mouse.up()
+    visit.map_frame().locator(".leaflet-control-zoom-in").click()
+    visit.page.wait_for_timeout(2000)
+    # A rerun is asked for over the websocket; nothing was sent.
+    assert visit.sent[before:] == []
+    assert visit.markers().count() == 8
+    assert visit.errors == []
+
+
+def test_standalone_map_file_works_offline(browser, tmp_path, make_event):
+    """The inline mode the HTML export uses: one file, no server, nothing fetched."""
+    from dashboard import assets
+    from dashboard.map import CLUSTER_THRESHOLD, build_map
+    from events.table import events_to_frame
+
+    events = [make_event(event_id=f"e{i}", lon=45 + (i % 40) / 15, lat=39 + (i // 40) / 15,
+                         reporting_side=("armenian", "azerbaijani", "third_party")[i % 3])
+              for i in range(CLUSTER_THRESHOLD + 200)]
+    path = tmp_path / "map.html"
+    path.write_text(assets.standalone_html(build_map(events_to_frame(events))), encoding="utf-8")
+    visit = Visit(browser, path.as_uri())
+    try:
+        visit.page.locator(".marker-cluster").first.wait_for(timeout=WAIT_MS)
+        assert visit.page.locator(".leaflet-container").count() == 1
+        assert visit.page.locator(".kcm-legend").count() == 1
+        visit.page.wait_for_timeout(500)
+        assert visit.outside == []
+        assert visit.errors == []
+    finally:
+        visit.close()
