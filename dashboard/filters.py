@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 
-from events.schema import EVENT_TYPES, SIDES
+from events.store import Query, query_mask
 
 
 @dataclass(frozen=True)
@@ -32,43 +32,20 @@ class Filters:
     include_undated: bool = False
 
     def __post_init__(self) -> None:
-        unknown = set(self.sides) - set(SIDES)
-        if unknown:
-            raise ValueError(f"unknown reporting side(s): {', '.join(sorted(unknown))}")
-        unknown = set(self.types) - set(EVENT_TYPES)
-        if unknown:
-            raise ValueError(f"unknown event type(s): {', '.join(sorted(unknown))}")
-        if self.start and self.end and self.start > self.end:
-            raise ValueError(f"start {self.start} is after end {self.end}")
-        if self.bbox is not None:
-            west, south, east, north = self.bbox
-            if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
-                raise ValueError(f"bad bounding box {self.bbox}")
+        self.as_query()  # the store's Query holds the one definition of a valid view
+
+    def as_query(self) -> Query:
+        return Query.make(start=self.start, end=self.end, sides=self.sides, types=self.types,
+                          bbox=self.bbox, include_undated=self.include_undated)
 
 
 def filter_mask(frame: pd.DataFrame, filters: Filters) -> pd.Series:
-    """Boolean mask of the rows the view keeps (vectorised: fast at 1M rows).
+    """Boolean mask of the rows the view keeps.
 
     A coarse date is kept when its span overlaps the range: an event dated
     "October 2020" belongs to a view of 10-20 October.
     """
-    mask = pd.Series(True, index=frame.index)
-    if filters.start is not None or filters.end is not None:
-        dated = frame["date_start"].notna()
-        in_range = dated
-        if filters.start is not None:
-            in_range = in_range & (frame["date_end"] >= pd.Timestamp(filters.start))
-        if filters.end is not None:
-            in_range = in_range & (frame["date_start"] <= pd.Timestamp(filters.end))
-        mask &= in_range | (~dated & filters.include_undated)
-    if filters.sides:
-        mask &= frame["reporting_side"].isin(filters.sides)
-    if filters.types:
-        mask &= frame["event_type"].isin(filters.types)
-    if filters.bbox is not None:
-        west, south, east, north = filters.bbox
-        mask &= frame["lon"].between(west, east) & frame["lat"].between(south, north)
-    return mask
+    return query_mask(frame, filters.as_query())
 
 
 def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:

@@ -187,8 +187,12 @@ class Query:
         return cls(start, end, sides, types, box, bool(include_undated))  # type: ignore[arg-type]
 
 
-def filter_frame(frame: pd.DataFrame, query: Query) -> pd.DataFrame:
-    """Rows of an event table that a query keeps (vectorised; used where SQL is not)."""
+def query_mask(frame: pd.DataFrame, query: Query) -> pd.Series:
+    """Which rows of an event table a query keeps (vectorised: fast at 1M rows).
+
+    The one in-memory reading of a query: stores without SQL and the
+    dashboard's filters both use it, so a view filters alike everywhere.
+    """
     mask = pd.Series(True, index=frame.index)
     if query.start is not None or query.end is not None:
         dated = frame["date_start"].notna()
@@ -205,7 +209,12 @@ def filter_frame(frame: pd.DataFrame, query: Query) -> pd.DataFrame:
     if query.bbox is not None:
         west, south, east, north = query.bbox
         mask &= frame["lon"].between(west, east) & frame["lat"].between(south, north)
-    return frame.loc[mask].reset_index(drop=True)
+    return mask
+
+
+def filter_frame(frame: pd.DataFrame, query: Query) -> pd.DataFrame:
+    """Rows of an event table that a query keeps (used where SQL is not)."""
+    return frame.loc[query_mask(frame, query)].reset_index(drop=True)
 
 
 # -- input records --------------------------------------------------------------
@@ -821,6 +830,7 @@ __all__ = [
     "coerce_events",
     "default_store",
     "filter_frame",
+    "query_mask",
     "open_store",
     "split_new",
 ]
