@@ -29,8 +29,9 @@ $(VENV)/.run-installed: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+# The tests also rebuild the committed geodata to prove it reproducible, so they need `build`.
 $(VENV)/.test-installed: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e '.[team,test]'
+	$(BIN)/python -m pip install --quiet -e '.[build,team,test]'
 	touch $@ $(VENV)/.run-installed
 
 # Browser tests drive Debian's Chromium through Playwright; never `playwright install`.

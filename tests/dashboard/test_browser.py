@@ -114,9 +114,13 @@ class Visit:
             self.errors.append(f"console: {msg.text}")
 
     def map_frame(self):
-        self.page.wait_for_selector("iframe[title='streamlit_folium.st_folium']",
-                                    timeout=WAIT_MS)
-        return self.page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+        # While Streamlit swaps the component after a rerun, two map frames can
+        # briefly coexist; wait for one and address the first, never ambiguously.
+        self.page.wait_for_function(
+            """() => document.querySelectorAll(
+                       "iframe[title='streamlit_folium.st_folium']").length === 1""",
+            timeout=WAIT_MS)
+        return self.page.frame_locator("iframe[title='streamlit_folium.st_folium']").first
 
     def markers(self):
         return self.map_frame().locator(".kcm-marker")
@@ -124,8 +128,9 @@ class Visit:
     def wait_markers(self, count: int) -> None:
         self.markers().nth(count - 1).wait_for(timeout=WAIT_MS)
         self.page.wait_for_function(
-            """n => { const f = document.querySelector(
+            """n => { const all = document.querySelectorAll(
                        "iframe[title='streamlit_folium.st_folium']");
+                     const f = all.length === 1 ? all[0] : null;
                      return f && f.contentDocument &&
                        f.contentDocument.querySelectorAll('.kcm-marker').length === n; }""",
             arg=count, timeout=WAIT_MS)
