@@ -46,18 +46,39 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from events.corpus import read_corpus
     from events.pipeline import ExtractResult, extract_corpus, summarize
     from events.schema import write_geojson
+    from events.store import StoreError, open_store
 
     if args.output is None and args.store is None:
         print("error: give --output and/or --store", file=sys.stderr)
         return 2
+    store = None
+    if args.store is not None:
+        try:  # before any work: a bad store fails at once
+            store = open_store(args.store, create=True)
+        except StoreError as exc:
+            # The message names the store without credentials; args.store may hold a password.
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     articles, read_errors = read_corpus(args.articles_dir)
     try:
         gazetteer = _load_gazetteer()
     except (OSError, ValueError) as exc:
         print(f"error: cannot load the gazetteer: {exc}", file=sys.stderr)
         return 2
-    result = extract_corpus(articles, gazetteer=gazetteer, workers=args.workers,
-                            progress=not args.quiet)
+    added = None
+    if args.scheduler or args.workers > 1:
+        from events.distributed import DistributedError, extract_distributed
+
+        try:  # the workers' results are written to the store in batches
+            result = extract_distributed(articles, gazetteer=gazetteer, scheduler=args.scheduler,
+                                         workers=args.workers, store=store,
+                                         progress=not args.quiet)
+        except (DistributedError, StoreError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        added = result.summary.get("store")
+    else:
+        result = extract_corpus(articles, gazetteer=gazetteer, progress=not args.quiet)
     errors = list(read_errors) + list(result.errors)
     result = ExtractResult(result.events, errors, summarize(articles, result.events, errors))
     failed = bool(errors)
@@ -73,14 +94,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
             failed = True
         else:
             print(f"wrote {len(result.events)} events to {out}", file=sys.stderr)
-    if args.store is not None:
-        from events.store import StoreError, open_store
-
+    if store is not None:
         try:
-            store = open_store(args.store, create=True)
-            added = store.append(result.events)
+            if added is None:
+                added = store.append(result.events)
         except StoreError as exc:
-            # The message names the store without credentials; args.store may hold a password.
             print(f"error: {exc}", file=sys.stderr)
             failed = True
         else:
@@ -116,9 +134,14 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("extract", help="extract events from a folder of articles")
     ex.add_argument("articles_dir", metavar="ARTICLES_DIR")
     ex.add_argument("--output", "-o", metavar="OUT", help="file to write (GeoJSON or CSV)")
-    ex.add_argument("--store", metavar="PATH", help="event store to append to (.gpkg, .geojson)")
+    ex.add_argument("--store", metavar="PATH",
+                    help="event store to append to (.gpkg, .geojson or postgresql://)")
     ex.add_argument("--format", choices=("geojson", "csv"), default="geojson")
-    ex.add_argument("--workers", type=int, default=1, help="processes (default 1)")
+    ex.add_argument("--workers", type=int, default=1,
+                    help="extract on a local Dask cluster of N processes (default 1: in this "
+                         "process; needs the team extra)")
+    ex.add_argument("--scheduler", metavar="ADDRESS",
+                    help="Dask scheduler (tcp://host:port) whose workers extract")
     ex.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     ex.set_defaults(func=cmd_extract)
     sm = sub.add_parser("sample", help="regenerate the committed sample events (no text)")
