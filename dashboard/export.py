@@ -53,7 +53,7 @@ from events.schema import (
     event_to_record,
     feature_collection,
 )
-from events.table import COLUMNS, frame_to_events
+from events.table import COLUMNS, frame_to_events, spreadsheet_safe
 
 __all__ = [
     "ACLED_COLUMNS",
@@ -432,7 +432,7 @@ def export_csv(frame: pd.DataFrame, view: View | Filters, path: str | os.PathLik
     view = as_view(view)
     target = check_output(path)
     events, problems = _valid_events(frame, view)
-    text = _records_frame(events).to_csv(index=False, lineterminator="\n")
+    text = spreadsheet_safe(_records_frame(events)).to_csv(index=False, lineterminator="\n")
     _write_text(target, text)
     return ExportResult(target, "csv", len(events), problems)
 
@@ -608,7 +608,8 @@ def export_acled_csv(
     events, errors = frame_to_events(shown, source="selected events")
     refused = {e.index for e in errors}
     valid = shown.iloc[[i for i in range(len(shown)) if i not in refused]]
-    text = acled_frame(valid, classify=classify).to_csv(index=False, lineterminator="\n")
+    text = spreadsheet_safe(acled_frame(valid, classify=classify)).to_csv(
+        index=False, lineterminator="\n")
     _write_text(target, text)
     return ExportResult(target, "acled-csv", len(events), _problems(errors))
 

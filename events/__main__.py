@@ -24,10 +24,9 @@ def _load_gazetteer():
 
 def _write_csv(events, path: Path) -> None:
     from events.schema import atomic_write_text
-    from events.table import events_to_frame
+    from events.table import events_to_frame, spreadsheet_safe
 
-    frame = events_to_frame(events)
-    atomic_write_text(path, frame.to_csv(index=False))
+    atomic_write_text(path, spreadsheet_safe(events_to_frame(events)).to_csv(index=False))
 
 
 def _print_summary(result, out=sys.stderr) -> None:
@@ -60,6 +59,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
     articles, read_errors = read_corpus(args.articles_dir)
+    if not articles:
+        # Nothing to extract: leave any existing output file alone.
+        for err in read_errors:
+            print(f"  {err}", file=sys.stderr)
+        print(f"error: no readable articles in {args.articles_dir}", file=sys.stderr)
+        return 1
     try:
         gazetteer = _load_gazetteer()
     except (OSError, ValueError) as exc:
@@ -112,19 +117,40 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from events.corpus import read_corpus
+    from events.corpus import read_corpus, read_manifest
     from events.pipeline import extract_corpus
     from events.schema import write_geojson
 
     articles, errors = read_corpus(args.articles_dir)
+    if errors or not articles:
+        # The committed sample is regenerated whole or not at all.
+        for err in errors:
+            print(f"  {err}", file=sys.stderr)
+        print(f"error: {args.articles_dir}: not every article could be read; "
+              "the sample was left as it was", file=sys.stderr)
+        return 1
     result = extract_corpus(articles, gazetteer=_load_gazetteer(), progress=False)
-    events = [e.replace(evidence="") for e in result.events]
+    # No article text in committed data: the evidence goes, and so does a title that
+    # is only the article's first line (an article without a title in the manifest).
+    titled = {r["id"] for r in read_manifest(Path(args.articles_dir))[0] if r.get("title")}
+    events = [e.replace(evidence="", article_title=e.article_title if e.article_id in titled
+                        else "") for e in result.events]
     out = Path(args.output) if args.output else SAMPLE_PATH
     write_geojson(events, out)
     print(f"wrote {len(events)} sample events (evidence left out) to {out}", file=sys.stderr)
     for err in [*errors, *result.errors]:
         print(f"  {err}", file=sys.stderr)
     return 1 if errors or result.errors else 0
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -137,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--store", metavar="PATH",
                     help="event store to append to (.gpkg, .geojson or postgresql://)")
     ex.add_argument("--format", choices=("geojson", "csv"), default="geojson")
-    ex.add_argument("--workers", type=int, default=1,
+    ex.add_argument("--workers", type=_positive_int, default=1,
                     help="extract on a local Dask cluster of N processes (default 1: in this "
                          "process; needs the team extra)")
     ex.add_argument("--scheduler", metavar="ADDRESS",

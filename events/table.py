@@ -107,3 +107,26 @@ def _plain(value: object) -> object:
     if isinstance(value, np.floating):
         return None if np.isnan(value) else float(value)
     return value
+
+
+#: First characters that make a spreadsheet read a cell as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot run as spreadsheet formulas.
+
+    Claimants, notes and titles come from untrusted articles; a CSV cell such as
+    ``=HYPERLINK(...)`` would run when a briefer opens the file in a spreadsheet.
+    Such cells get a leading apostrophe, the usual defence (OWASP "CSV injection");
+    numbers and dates are left alone.
+    """
+    out = frame.copy()
+    for name in out.columns:
+        column = out[name]
+        if column.dtype != object:
+            continue
+        text = column.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START))
+        if text.any():
+            out[name] = column.where(~text, "'" + column[text].astype(str))
+    return out

@@ -77,6 +77,48 @@ def test_sample_regenerates_without_article_text(folder, tmp_path):
     assert all(p["notes"] for p in props)
 
 
+def test_sample_without_manifest_title_keeps_no_first_line(folder, tmp_path):
+    """An untitled article's "title" is its first line: article text, never committed."""
+    (folder / "manifest.csv").write_text(
+        MANIFEST_HEAD + "one,one.txt,,2020-10-08,APA,\ntwo,two.txt,Talks,2020-10-09,,\n",
+        encoding="utf-8")
+    out = tmp_path / "sample.geojson"
+    assert run("sample", str(folder), "--output", str(out)).returncode == 0
+    props = [f["properties"] for f in json.loads(out.read_text(encoding="utf-8"))["features"]]
+    titles = {p["article_id"]: p["article_title"] for p in props}
+    assert titles == {"one": "", "two": "Talks"}
+
+
+def test_unreadable_folder_leaves_existing_outputs_alone(tmp_path):
+    sample, output = tmp_path / "sample.geojson", tmp_path / "out.geojson"
+    for path in (sample, output):
+        path.write_text("kept", encoding="utf-8")
+    missing = str(tmp_path / "no-such-folder")
+    assert run("sample", missing, "--output", str(sample)).returncode == 1
+    assert run("extract", missing, "--output", str(output)).returncode == 1
+    assert sample.read_text(encoding="utf-8") == output.read_text(encoding="utf-8") == "kept"
+
+
+def test_csv_cells_cannot_run_as_spreadsheet_formulas(tmp_path):
+    arts = tmp_path / "arts"
+    arts.mkdir()
+    (arts / "f.txt").write_text("Headline\nThe ministry said troops shelled Tartar on Monday.\n",
+                                encoding="utf-8")
+    (arts / "manifest.csv").write_text(
+        MANIFEST_HEAD + 'f,f.txt,"=HYPERLINK(""http://x"")",2020-10-08,=cmd|x,\n',
+        encoding="utf-8")
+    out = tmp_path / "events.csv"
+    assert run("extract", str(arts), "--output", str(out), "--format", "csv").returncode == 0
+    text = out.read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in text and "'=cmd|x" in text
+    assert ',=' not in text and '"=' not in text
+
+
+def test_workers_must_be_positive(folder, tmp_path):
+    proc = run("extract", str(folder), "--output", str(tmp_path / "o.geojson"), "--workers", "0")
+    assert proc.returncode == 2 and "at least 1" in proc.stderr
+
+
 def test_missing_output_and_store_is_a_usage_error(folder):
     assert run("extract", str(folder)).returncode == 2
 

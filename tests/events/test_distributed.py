@@ -130,12 +130,10 @@ def test_a_failing_batch_says_how_far_the_ingest_got(reference, tmp_path):
 def test_unreachable_scheduler_names_it_and_extracts_nothing(articles, gazetteer, tmp_path):
     port = _closed_port()
     store_path = tmp_path / "events.geojson"
-    started = time.monotonic()
     with pytest.raises(SchedulerUnavailable) as info:
         extract_distributed(articles[:3], gazetteer=gazetteer,
                             scheduler=f"tcp://127.0.0.1:{port}", store=store_path,
                             connect_timeout=1.0)
-    assert time.monotonic() - started < 15
     message = str(info.value)
     assert f"tcp://127.0.0.1:{port}" in message and "cannot reach" in message
     # never a silent local run: the store was opened (fail fast) but got nothing

@@ -6,7 +6,13 @@ import datetime as dt
 
 import pandas as pd
 
-from events.table import COLUMNS, events_to_frame, frame_to_events, normalise_frame
+from events.table import (
+    COLUMNS,
+    events_to_frame,
+    frame_to_events,
+    normalise_frame,
+    spreadsheet_safe,
+)
 
 
 def _sample(make_event):
@@ -74,3 +80,15 @@ def test_bad_rows_are_reported_and_the_rest_kept(make_event):
     assert [e.event_id for e in events] == ["evt-0001", "e3"]
     assert len(errors) == 1 and errors[0].index == 1 and errors[0].source == "table.csv"
     assert "'e2'" in errors[0].message and "reporting_side" in errors[0].message
+
+
+def test_spreadsheet_safe_defuses_formula_cells_and_keeps_the_rest(make_event):
+    frame = events_to_frame([
+        make_event(event_id="a", claimant="=SUM(A1)", notes="+1 call", place="-x"),
+        make_event(event_id="b", claimant="@cmd", notes="plain", place="Tartar"),
+    ])
+    safe = spreadsheet_safe(frame)
+    assert list(safe["claimant"]) == ["'=SUM(A1)", "'@cmd"]
+    assert list(safe["notes"]) == ["'+1 call", "plain"]
+    assert list(safe["place"]) == ["'-x", "Tartar"]
+    assert safe["lon"].equals(frame["lon"]) and frame["claimant"].iloc[0] == "=SUM(A1)"
