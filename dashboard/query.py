@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.view import View
+from events.store import Query, query_mask
 
 #: Columns the full-text search looks in.
 TEXT_COLUMNS: tuple[str, ...] = ("notes", "evidence", "claimant", "place", "location_name")
@@ -81,13 +82,8 @@ def view_masks(frame: pd.DataFrame, view: View) -> dict[str, pd.Series]:
     """
     masks: dict[str, pd.Series] = {}
     if view.start is not None or view.end is not None:
-        dated = frame["date_start"].notna()
-        in_range = dated.copy()
-        if view.start is not None:
-            in_range &= frame["date_end"] >= pd.Timestamp(view.start)
-        if view.end is not None:
-            in_range &= frame["date_start"] <= pd.Timestamp(view.end)
-        masks["dates"] = in_range | (~dated & view.include_undated)
+        dates = Query.make(start=view.start, end=view.end, include_undated=view.include_undated)
+        masks["dates"] = query_mask(frame, dates)
     for name, column in FACETS.items():
         chosen = getattr(view, name)
         if chosen:
