@@ -156,7 +156,7 @@ def _iso(value: dt.date | None) -> str | None:
 
 
 @functools.cache
-def _builtin_layers() -> dict[str, Layer]:
+def builtin_layers() -> dict[str, Layer]:
     """Read every committed layer file once per process."""
     return {name: _read_builtin(name) for name in LAYER_NAMES}
 
@@ -327,7 +327,7 @@ def load_layers(
     stays) and what was repaired or reprojected in accepted ones. Unknown names are
     refused too, so a typo in configuration is reported rather than ignored.
     """
-    layers = dict(_builtin_layers())
+    layers = dict(builtin_layers())
     messages: list[str] = []
     for name, path in (overrides or {}).items():
         if name not in layers:
@@ -361,7 +361,7 @@ def _read_user_layer_keyed(
     path: str, name: str, key: tuple[int, int]
 ) -> tuple[Layer, list[str]]:
     del key  # part of the cache key only
-    return read_user_layer(path, _builtin_layers()[name])
+    return read_user_layer(path, builtin_layers()[name])
 
 
 def layers_valid_on(day: dt.date, layers: Mapping[str, Layer]) -> list[Layer]:

@@ -25,9 +25,9 @@ def region_shapes() -> tuple[tuple[str, Any], ...]:
     """(label, prepared geometry) pairs in the order they are tested."""
     import shapely
 
-    from geodata.layers import _builtin_layers
+    from geodata.layers import builtin_layers
 
-    layers = _builtin_layers()
+    layers = builtin_layers()
     countries = layers["countries"].frame
     districts = layers["districts"].frame
     nkao = layers["nkao"].frame.geometry.union_all()
