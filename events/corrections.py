@@ -13,7 +13,22 @@ Where they live:
   transaction on a copy of the file, swapped in whole under the store's write
   lock, the way appends are, so the two never interleave;
 * a GeoJSON store has a sidecar file ``<store>.corrections.json`` beside it,
-  rewritten whole and swapped in atomically.
+  rewritten whole and swapped in atomically;
+* a PostGIS store holds them in its ``corrections`` table (the audit trail:
+  who, when, old and new value, kind), written in one transaction with the
+  per-event revision in ``correction_heads`` (see :mod:`events.store_postgis`).
+
+Two reviewers at once. Corrections are only ever added, so reviewers
+editing different events never overwrite each other. For the same event,
+each event has a *revision*: the number of corrections stored for it (0 when
+there are none; :func:`revisions_of` counts them in what ``read()`` gave).
+A reviewer passes the revisions it saw as ``add(..., based_on=...)``; the
+write checks them while holding the store's write lock (the file stores) or
+the event's locked head row (PostGIS), and if another reviewer stored a
+correction of the event meanwhile, nothing is written and
+:class:`CorrectionConflict` names the event, who changed it and when, and
+carries their changes. Without ``based_on`` a correction is simply added,
+as before.
 
 Kinds: ``wrong`` (the event should not be there), ``fix`` (one field gets a
 new value) and ``merge`` (a duplicate is folded into another event). Applying
@@ -26,7 +41,7 @@ import datetime as dt
 import json
 import math
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -71,6 +86,11 @@ MAX_TEXT = 2000
 
 class CorrectionError(ValueError):
     """A correction that cannot be right; the message names the event and field."""
+
+
+#: What a reviewer saw before correcting: each event's revision (events left
+#: out had none), or one revision for every event of the batch.
+BasedOn = Mapping[str, int] | int | None
 
 
 @dataclass(frozen=True)
@@ -212,6 +232,49 @@ def merge_duplicates(keep_id: str, duplicate_ids: Iterable[str], author: str, *,
 # -- storage ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class EventConflict:
+    """One event another reviewer corrected after the revision the caller saw."""
+
+    event_id: str
+    #: The revision the caller based its correction on.
+    seen: int
+    #: The event's revision in the store now.
+    revision: int
+    #: Who stored the latest correction of the event, and the time it carries.
+    author: str
+    timestamp: str
+    #: The corrections stored after ``seen``, oldest first: the other reviewer's change.
+    changes: tuple[Correction, ...]
+
+
+class CorrectionConflict(StoreError):
+    """Another reviewer corrected the same event first; nothing of the batch was stored.
+
+    ``conflicts`` lists every such event; ``event_id``, ``author`` and
+    ``timestamp`` are those of the first, ``changes`` all the corrections the
+    caller had not seen. Read the log again (the new revisions come with it)
+    and decide whether to correct once more.
+    """
+
+    def __init__(self, location: str, conflicts: Sequence[EventConflict]) -> None:
+        self.location = location
+        self.conflicts = tuple(conflicts)
+        first = self.conflicts[0]
+        self.event_id, self.author, self.timestamp = first.event_id, first.author, first.timestamp
+        self.changes = tuple(c for conflict in self.conflicts for c in conflict.changes)
+        if first.revision > first.seen:
+            what = (f"was corrected by {first.author} at {first.timestamp} after you looked "
+                    f"(revision {first.revision}, you saw {first.seen})")
+        else:
+            what = (f"is at revision {first.revision}, not the revision {first.seen} "
+                    "you based your correction on")
+        others = len(self.conflicts) - 1
+        more = f"; {others} other event(s) of the batch changed too" if others else ""
+        super().__init__(f"{location}: event {first.event_id!r} {what}{more}. Nothing was "
+                         "saved; reload to see the change and correct again if still needed")
+
+
 class CorrectionLog(Protocol):
     """Where a store's corrections live."""
 
@@ -219,7 +282,64 @@ class CorrectionLog(Protocol):
 
     def read(self) -> list[Correction]: ...
 
-    def add(self, corrections: Sequence[Correction]) -> int: ...
+    def add(self, corrections: Sequence[Correction], *, based_on: BasedOn = None) -> int: ...
+
+    def revisions(self) -> dict[str, int]: ...
+
+
+def revisions_of(corrections: Iterable[Correction]) -> dict[str, int]:
+    """Each corrected event's revision (its number of corrections) in a log as read.
+
+    Computed from the same ``read()`` the corrected view is built from, it is
+    exactly what the reviewer saw; pass it (or one event's entry) as
+    ``based_on`` when adding corrections.
+    """
+    counts: dict[str, int] = {}
+    for c in corrections:
+        counts[c.event_id] = counts.get(c.event_id, 0) + 1
+    return counts
+
+
+def _seen_revisions(corrections: Sequence[Correction], based_on: BasedOn) -> dict[str, int]:
+    """The revision the caller saw of each event of the batch."""
+    ids = list(dict.fromkeys(c.event_id for c in corrections))
+    if isinstance(based_on, bool) or not isinstance(based_on, int | Mapping):
+        raise CorrectionError(f"based_on must be a revision or a mapping of event id to "
+                              f"revision, got {based_on!r}")
+    if isinstance(based_on, int):
+        seen = dict.fromkeys(ids, based_on)
+    else:
+        seen = {eid: based_on.get(eid, 0) for eid in ids}
+    for eid, rev in seen.items():
+        if isinstance(rev, bool) or not isinstance(rev, int) or rev < 0:
+            raise CorrectionError(f"correction of event {eid!r}: based_on revision {rev!r} "
+                                  "is not a count of corrections")
+    return seen
+
+
+def _check_based_on(location: str, seen: Mapping[str, int], revisions: Mapping[str, int],
+                    newer: Callable[[str, int], Sequence[Correction]]) -> None:
+    """Raise :class:`CorrectionConflict` for every event whose revision moved on."""
+    conflicts = []
+    for eid, rev in seen.items():
+        now = revisions.get(eid, 0)
+        if now == rev:
+            continue
+        changes = tuple(newer(eid, rev)) if now > rev else ()
+        latest = changes[-1] if changes else None
+        conflicts.append(EventConflict(eid, rev, now, latest.author if latest else "",
+                                       latest.timestamp if latest else "", changes))
+    if conflicts:
+        raise CorrectionConflict(location, conflicts)
+
+
+def _check_against_log(location: str, seen: Mapping[str, int],
+                       current: Sequence[Correction]) -> None:
+    """The ``based_on`` check for a log read whole under the store's write lock."""
+    def newer(eid: str, rev: int) -> list[Correction]:
+        return [c for c in current if c.event_id == eid][rev:]
+
+    _check_based_on(location, seen, revisions_of(current), newer)
 
 
 def _to_row(c: Correction) -> tuple[Any, ...]:
@@ -271,26 +391,28 @@ class GeoPackageCorrections:
             raise StoreCorrupt(f"{self.location}: cannot be read ({exc})") from None
         finally:
             con.close()
-        out = []
-        for i, (eid, name, old, new, author, stamp, kind) in enumerate(rows):
-            try:
-                old, new = json.loads(old), json.loads(new)
-            except (TypeError, json.JSONDecodeError):
-                raise StoreCorrupt(f"{self.location}: row {i + 1} holds a value that is not "
-                                   "JSON; the file was left untouched") from None
-            out.append(_from_mapping({"event_id": eid, "field": name, "old_value": old,
-                                      "new_value": new, "author": author, "timestamp": stamp,
-                                      "kind": kind}, f"{self.location} row {i + 1}"))
-        return out
+        return _decode_rows(rows, self.location, start=1)
 
-    def add(self, corrections: Sequence[Correction]) -> int:
-        """Store all of ``corrections`` in one transaction: all are kept, or none."""
+    def revisions(self) -> dict[str, int]:
+        """Each corrected event's revision (see :func:`revisions_of`)."""
+        return revisions_of(self.read())
+
+    def add(self, corrections: Sequence[Correction], *, based_on: BasedOn = None) -> int:
+        """Store all of ``corrections`` in one transaction: all are kept, or none.
+
+        ``based_on`` (optional): the revisions the reviewer saw, as
+        :func:`revisions_of` gives them, or one revision for every event of
+        the batch. When given, the write fails with
+        :class:`CorrectionConflict` (storing nothing) if another reviewer
+        corrected one of the events since.
+        """
         corrections = list(corrections)
         for c in corrections:
             check_correction(c)
         if self.store.read_only:
             raise StoreError(f"{self.store.location}: opened read-only; corrections need a "
                              "store of your own")
+        seen = None if based_on is None else _seen_revisions(corrections, based_on)
         if not corrections:
             return 0
         rows = [_to_row(c) for c in corrections]
@@ -315,6 +437,8 @@ class GeoPackageCorrections:
 
         with _write_lock(self.path):
             self.store._check()
+            if seen is not None:
+                _check_against_log(self.location, seen, self.read())
             _remove_stale_journals(self.path)
             try:
                 _replace_atomically(self.path, write, start_from_copy=True)
@@ -375,34 +499,114 @@ class SidecarCorrections:
         return [_from_mapping(item if isinstance(item, dict) else {}, f"{self.path} item {i}")
                 for i, item in enumerate(items)]
 
-    def add(self, corrections: Sequence[Correction]) -> int:
-        """Rewrite the sidecar with ``corrections`` added, swapped in whole."""
+    def revisions(self) -> dict[str, int]:
+        """Each corrected event's revision (see :func:`revisions_of`)."""
+        return revisions_of(self.read())
+
+    def add(self, corrections: Sequence[Correction], *, based_on: BasedOn = None) -> int:
+        """Rewrite the sidecar with ``corrections`` added, swapped in whole.
+
+        ``based_on`` works as in :meth:`GeoPackageCorrections.add`; the check
+        runs under the store's write lock.
+        """
         corrections = list(corrections)
         for c in corrections:
             check_correction(c)
         if self.store.read_only:
             raise StoreError(f"{self.store.location}: opened read-only; corrections need a "
                              "store of your own")
+        seen = None if based_on is None else _seen_revisions(corrections, based_on)
         if not corrections:
             return 0
         with _write_lock(self.store_path):
             current = self.read()
+            if seen is not None:
+                _check_against_log(self.location, seen, current)
             doc = {_SIDECAR_KEY: 1, "store": self.store_path.name,
                    "corrections": [asdict(c) for c in [*current, *corrections]]}
             atomic_write_text(self.path, json.dumps(doc, ensure_ascii=False, indent=1))
         return len(corrections)
 
 
+class PostGISCorrections:
+    """The ``corrections`` table of a PostGIS event store (see :mod:`events.store_postgis`).
+
+    Each ``add`` is one transaction: the audit rows and the events'
+    revisions are written together, with the events' head rows locked while
+    ``based_on`` is checked, so a second reviewer of the same event waits for
+    the first one's commit and is then told.
+    """
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.location = f"{store.location}#{TABLE}"
+
+    def read(self) -> list[Correction]:
+        return _decode_rows(self.store.correction_rows(), self.location, start=1)
+
+    def revisions(self) -> dict[str, int]:
+        """Each corrected event's revision, read from the head rows."""
+        return self.store.correction_revisions()
+
+    def add(self, corrections: Sequence[Correction], *, based_on: BasedOn = None) -> int:
+        """Store all of ``corrections`` in one transaction: all are kept, or none.
+
+        ``based_on`` works as in :meth:`GeoPackageCorrections.add`.
+        """
+        corrections = list(corrections)
+        for c in corrections:
+            check_correction(c)
+        if self.store.read_only:
+            raise StoreError(f"{self.store.location}: opened read-only; corrections need a "
+                             "store opened for writing")
+        seen = None if based_on is None else _seen_revisions(corrections, based_on)
+        if not corrections:
+            return 0
+        check = None
+        if seen is not None:
+            def check(revisions: Mapping[str, int],
+                      newer: Callable[[str, int], list[tuple[Any, ...]]]) -> None:
+                _check_based_on(self.location, seen, revisions,
+                                lambda eid, rev: _decode_rows(newer(eid, rev), self.location))
+
+        self.store.write_corrections([_to_row(c) for c in corrections], check)
+        return len(corrections)
+
+
+def _decode_rows(rows: Iterable[Sequence[Any]], location: str, *,
+                 start: int | None = None) -> list[Correction]:
+    """Stored rows (values as JSON text) as corrections; a bad row is named, never guessed."""
+    out = []
+    for i, (eid, name, old, new, author, stamp, kind) in enumerate(rows):
+        where = f"{location} row {i + start}" if start is not None else location
+        try:
+            old, new = json.loads(old), json.loads(new)
+        except (TypeError, json.JSONDecodeError):
+            raise StoreCorrupt(f"{where}: holds a value that is not JSON; the store was "
+                               "left untouched") from None
+        out.append(_from_mapping({"event_id": eid, "field": name, "old_value": old,
+                                  "new_value": new, "author": author, "timestamp": stamp,
+                                  "kind": kind}, where))
+    return out
+
+
 def corrections_of(store: Any) -> CorrectionLog:
-    """The correction log of a store (an open store, or a path that :func:`open_store` takes)."""
+    """The correction log of a store (an open store, or a path or address for
+    :func:`open_store`)."""
     if isinstance(store, str | Path):
         store = open_store(store)
     if isinstance(store, GeoPackageStore):
         return GeoPackageCorrections(store)
     if isinstance(store, GeoJSONStore):
         return SidecarCorrections(store)
+    try:
+        from events.store_postgis import PostGISStore
+    except ImportError:  # psycopg not installed: no store can be a PostGIS one
+        PostGISStore = None  # noqa: N806
+    if PostGISStore is not None and isinstance(store, PostGISStore):
+        return PostGISCorrections(store)
     raise StoreError(f"{getattr(store, 'location', store)}: corrections are kept in "
-                     "GeoPackage and GeoJSON stores only")
+                     "GeoPackage, GeoJSON and PostGIS stores only")
 
 
 # -- the corrected view -------------------------------------------------------------------

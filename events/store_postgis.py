@@ -12,6 +12,12 @@ the same event store it once.
 
 The layout is created and upgraded by numbered migrations recorded in
 ``kcm_schema_migrations``; a database migrated by a newer release is refused.
+Reviewers' corrections (:mod:`events.corrections`) live in an append-only
+table ``corrections`` (the audit trail: who, when, old and new value, kind)
+beside a table ``correction_heads`` holding each corrected event's revision;
+both are written in one transaction, with the event's head row locked
+(``SELECT ... FOR UPDATE``) while the caller's "based on" revision is checked,
+so two reviewers of the same event are serialised and the second one is told.
 Addresses shown to the user never carry the password. The password may be
 left out of the address altogether: libpq then reads ``PGPASSWORD`` or
 ``~/.pgpass``, which keeps it out of shell history and process lists.
@@ -25,7 +31,7 @@ import io
 import os
 import threading
 import weakref
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -51,6 +57,10 @@ from events.table import normalise_frame
 
 TABLE = "events"
 MIGRATIONS_TABLE = "kcm_schema_migrations"
+#: Reviewers' corrections, one row per changed field, never updated or deleted.
+CORRECTIONS_TABLE = "corrections"
+#: Each corrected event's revision (its number of stored corrections) and last author.
+HEADS_TABLE = "correction_heads"
 CONNECT_TIMEOUT_S = 5
 #: Batches at least this big refresh the planner's statistics when committed.
 ANALYZE_AFTER = 10_000
@@ -114,6 +124,28 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             USING gist (daterange(date_start, date_end, '[]')) WHERE date_start IS NOT NULL;
         CREATE INDEX {TABLE}_side_idx ON {TABLE} (reporting_side);
         CREATE INDEX {TABLE}_type_idx ON {TABLE} (event_type);
+    """),
+    (2, "reviewers' corrections (audit trail) and per-event correction revisions", f"""
+        CREATE TABLE {CORRECTIONS_TABLE} (
+            id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            event_id    text NOT NULL,
+            revision    integer NOT NULL CHECK (revision > 0),
+            field       text NOT NULL,
+            old_value   json,
+            new_value   json,
+            author      text NOT NULL,
+            "timestamp" text NOT NULL,
+            kind        text NOT NULL CHECK (kind IN ('wrong', 'fix', 'merge')),
+            recorded_at timestamptz NOT NULL DEFAULT now(),
+            recorded_by text NOT NULL DEFAULT session_user,
+            UNIQUE (event_id, revision)
+        );
+        CREATE TABLE {HEADS_TABLE} (
+            event_id    text PRIMARY KEY,
+            revision    integer NOT NULL DEFAULT 0 CHECK (revision >= 0),
+            author      text,
+            "timestamp" text
+        );
     """),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
@@ -430,8 +462,101 @@ class PostGISStore:
                              f"({exc.strerror or exc}); nothing was changed") from None
         return AppendResult(added, duplicates + len(fresh) - added, errors)
 
+    # ---- corrections (read and written through events.corrections.corrections_of)
+    def correction_rows(self) -> list[tuple[Any, ...]]:
+        """Every stored correction in the order written, as rows of
+        ``(event_id, field, old JSON text, new JSON text, author, timestamp, kind)``.
+
+        Values travel as the JSON text they were stored as, so numbers come
+        back exactly as the reviewer gave them.
+        """
+        try:
+            with self._session() as conn:
+                return conn.execute(_CORRECTION_SELECT + sql.SQL(" ORDER BY id")).fetchall()
+        except psycopg.Error as exc:
+            raise self._database_error(exc) from None
+
+    def correction_revisions(self) -> dict[str, int]:
+        """Each corrected event's revision: how many corrections it has (absent: none)."""
+        try:
+            with self._session() as conn:
+                rows = conn.execute(sql.SQL(
+                    "SELECT event_id, revision FROM {} WHERE revision > 0"
+                ).format(sql.Identifier(HEADS_TABLE))).fetchall()
+        except psycopg.Error as exc:
+            raise self._database_error(exc) from None
+        return {event_id: int(revision) for event_id, revision in rows}
+
+    def write_corrections(
+        self,
+        rows: Sequence[tuple[Any, ...]],
+        check: Callable[[Mapping[str, int], Callable[[str, int], list[tuple[Any, ...]]]], None]
+        | None = None,
+    ) -> None:
+        """Store correction rows (as :meth:`correction_rows` gives them) in one transaction.
+
+        The head rows of the events concerned are created if new and locked
+        (in event-id order, so two writers never deadlock); a concurrent
+        writer of the same event waits here until this one commits, then sees
+        its revision. ``check(revisions, newer)`` runs with the locks held:
+        ``revisions`` maps each event of the batch to its current revision,
+        ``newer(event_id, revision)`` gives that event's rows stored after
+        ``revision``; whatever it raises rolls the whole batch back.
+        """
+        if self.read_only:
+            raise StoreReadOnly(f"{self.location}: opened read-only; open it without "
+                                "read-only to store corrections")
+        if not rows:
+            return
+        ids = sorted({str(r[0]) for r in rows})
+        heads = sql.Identifier(HEADS_TABLE)
+        try:
+            with self._session() as conn, conn.cursor() as cur:
+                # Row locks are the whole protocol: read-committed makes the
+                # statement after a wait see the other writer's committed head.
+                cur.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                cur.execute(sql.SQL(
+                    "INSERT INTO {} (event_id) SELECT id FROM unnest(%s::text[]) AS t(id) "
+                    "ORDER BY id ON CONFLICT (event_id) DO NOTHING").format(heads), (ids,))
+                cur.execute(sql.SQL(
+                    "SELECT event_id, revision FROM {} WHERE event_id = ANY(%s) "
+                    "ORDER BY event_id FOR UPDATE").format(heads), (ids,))
+                revisions = {event_id: int(rev) for event_id, rev in cur.fetchall()}
+
+                def newer(event_id: str, revision: int) -> list[tuple[Any, ...]]:
+                    return cur.execute(
+                        _CORRECTION_SELECT
+                        + sql.SQL(" WHERE event_id = %s AND revision > %s ORDER BY revision"),
+                        (event_id, revision)).fetchall()
+
+                if check is not None:
+                    check(dict(revisions), newer)
+                numbered = []
+                last: dict[str, tuple[int, str, str]] = {}
+                for event_id, name, old, new, author, stamp, kind in rows:
+                    revisions[event_id] += 1
+                    numbered.append((event_id, revisions[event_id], name, old, new, author,
+                                     stamp, kind))
+                    last[event_id] = (revisions[event_id], author, stamp)
+                cur.executemany(sql.SQL(
+                    "INSERT INTO {} (event_id, revision, field, old_value, new_value, author, "
+                    '"timestamp", kind) VALUES (%s, %s, %s, %s::json, %s::json, %s, %s, %s)'
+                ).format(sql.Identifier(CORRECTIONS_TABLE)), numbered)
+                cur.executemany(sql.SQL(
+                    'UPDATE {} SET revision = %s, author = %s, "timestamp" = %s '
+                    "WHERE event_id = %s").format(heads),
+                    [(rev, author, stamp, event_id)
+                     for event_id, (rev, author, stamp) in sorted(last.items())])
+        except psycopg.Error as exc:
+            raise self._database_error(exc) from None
+
     def __repr__(self) -> str:
         return f"PostGISStore({self.location!r})"
+
+
+_CORRECTION_SELECT = sql.SQL(
+    "SELECT event_id, field, old_value::text, new_value::text, author, \"timestamp\", kind "
+    "FROM {}").format(sql.Identifier(CORRECTIONS_TABLE))
 
 
 def _copy_rows(copy: psycopg.Copy, events: Sequence[Event]) -> None:
