@@ -62,9 +62,9 @@ from events.store import (
     GeoPackageStore,
     StoreCorrupt,
     StoreError,
-    _replace_atomically,
-    _write_lock,
     open_store,
+    replace_atomically,
+    write_lock,
 )
 
 KINDS: tuple[str, ...] = ("wrong", "fix", "merge")
@@ -435,13 +435,13 @@ class GeoPackageCorrections:
             finally:
                 con.close()
 
-        with _write_lock(self.path):
-            self.store._check()
+        with write_lock(self.path):
+            self.store.check()
             if seen is not None:
                 _check_against_log(self.location, seen, self.read())
             _remove_stale_journals(self.path)
             try:
-                _replace_atomically(self.path, write, start_from_copy=True)
+                replace_atomically(self.path, write, start_from_copy=True)
             except sqlite3.Error as exc:
                 raise StoreError(f"{self.location}: corrections were not saved ({exc}); "
                                  "the store was left as it was") from None
@@ -518,7 +518,7 @@ class SidecarCorrections:
         seen = None if based_on is None else _seen_revisions(corrections, based_on)
         if not corrections:
             return 0
-        with _write_lock(self.store_path):
+        with write_lock(self.store_path):
             current = self.read()
             if seen is not None:
                 _check_against_log(self.location, seen, current)

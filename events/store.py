@@ -276,7 +276,7 @@ def _events_of(frame: pd.DataFrame, location: str) -> list[Event]:
 
 
 @contextlib.contextmanager
-def _write_lock(path: Path) -> Iterator[None]:
+def write_lock(path: Path) -> Iterator[None]:
     """Serialise writers of one file store (readers need no lock: they see whole files)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     lock_path = path.with_name(f".{path.name}.lock")
@@ -316,7 +316,7 @@ def _fsync(path: Path) -> None:
         os.fsync(fh.fileno())
 
 
-def _replace_atomically(path: Path, write: Any, *, start_from_copy: bool) -> None:
+def replace_atomically(path: Path, write: Any, *, start_from_copy: bool) -> None:
     """Build the new store in a temp file beside ``path``, then swap it in whole.
 
     ``write(tmp)`` fills the temp file (which starts as a copy of the store when
@@ -401,11 +401,11 @@ class GeoPackageStore:
             if not create or read_only:
                 raise _missing(self.path, "GeoPackage")
             self._create()
-        self.schema_version = self._check()
+        self.schema_version = self.check()
 
     # ---- opening
     def _create(self) -> None:
-        with _writing(self.path), _write_lock(self.path):
+        with _writing(self.path), write_lock(self.path):
             if self.path.exists():  # another writer created it meanwhile
                 return
 
@@ -420,9 +420,9 @@ class GeoPackageStore:
                 _pyogrio().write_dataframe(meta, tmp, layer=METADATA_LAYER, driver="GPKG")
                 _add_indexes(tmp)
 
-            _replace_atomically(self.path, write, start_from_copy=False)
+            replace_atomically(self.path, write, start_from_copy=False)
 
-    def _check(self) -> int:
+    def check(self) -> int:
         """Refuse, without writing, anything that is not a GeoPackage event store we can read."""
         path = self.path
         if path.is_dir():
@@ -530,8 +530,8 @@ class GeoPackageStore:
         if self.read_only:
             raise _read_only(self.location)
         valid, errors = coerce_events(events)
-        with _writing(self.path), _write_lock(self.path):
-            self._check()
+        with _writing(self.path), write_lock(self.path):
+            self.check()
             fresh, duplicates = split_new(valid, self.event_ids())
             if fresh:
                 frame = _gpkg_frame(fresh)
@@ -542,7 +542,7 @@ class GeoPackageStore:
                     )
                     _add_indexes(tmp)  # stores made before the index was added get it here
 
-                _replace_atomically(self.path, write, start_from_copy=True)
+                replace_atomically(self.path, write, start_from_copy=True)
         return AppendResult(len(fresh), duplicates, errors)
 
     def __repr__(self) -> str:
@@ -653,7 +653,7 @@ class GeoJSONStore:
         if not self.path.exists():
             if not create or read_only:
                 raise _missing(self.path, "GeoJSON")
-            with _writing(self.path), _write_lock(self.path):
+            with _writing(self.path), write_lock(self.path):
                 if not self.path.exists():
                     self._write([])
         self._load()
@@ -736,7 +736,7 @@ class GeoJSONStore:
         if self.read_only:
             raise _read_only(self.location)
         valid, errors = coerce_events(events)
-        with _writing(self.path), _write_lock(self.path):
+        with _writing(self.path), write_lock(self.path):
             current = self._load()
             if self.load_errors:
                 raise StoreCorrupt(
@@ -760,7 +760,7 @@ class GeoJSONStore:
         def write(tmp: Path) -> None:
             tmp.write_text(text, encoding="utf-8")
 
-        _replace_atomically(self.path, write, start_from_copy=False)
+        replace_atomically(self.path, write, start_from_copy=False)
         stat = self.path.stat()
         self._cache = ((stat.st_mtime_ns, stat.st_size), list(events), None)
         self.load_errors = []
