@@ -149,9 +149,10 @@ def load_article(path: Path, *, article_id: str | None = None, title: str = "",
     )
 
 
-def _inside(folder: Path, candidate: Path) -> bool:
+def _inside(root: Path, resolved: Path) -> bool:
+    """True when the resolved path lies in the resolved folder ``root``."""
     try:
-        candidate.resolve().relative_to(folder.resolve())
+        resolved.relative_to(root)
     except ValueError:
         return False
     return True
@@ -159,17 +160,29 @@ def _inside(folder: Path, candidate: Path) -> bool:
 
 def read_manifest(folder: Path) -> tuple[list[dict[str, str]], list[CorpusError]]:
     """Rows of ``manifest.csv`` that name a usable file; every other row is an error."""
+    rows, errors, _ = _read_manifest(folder)
+    return rows, errors
+
+
+def _read_manifest(folder: Path) -> tuple[list[dict[str, str]], list[CorpusError], set[Path]]:
+    """:func:`read_manifest` plus the resolved paths of the files its rows name.
+
+    Each path is resolved once (resolving walks the file system and dominates the
+    time it takes to read a manifest of thousands of rows).
+    """
     path = folder / MANIFEST_NAME
     errors: list[CorpusError] = []
+    resolved: set[Path] = set()
     try:
         text = read_text_file(path)
     except ArticleReadError as exc:
-        return [], [CorpusError(str(path), str(exc))]
+        return [], [CorpusError(str(path), str(exc))], resolved
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in ("id", "file") if c not in (reader.fieldnames or [])]
     if missing:
         return [], [CorpusError(str(path), f"header lacks {', '.join(missing)} "
-                                           f"(expected {','.join(MANIFEST_COLUMNS)})")]
+                                           f"(expected {','.join(MANIFEST_COLUMNS)})")], resolved
+    root = folder.resolve()
     rows: list[dict[str, str]] = []
     seen: set[str] = set()
     for lineno, row in enumerate(reader, start=2):
@@ -180,7 +193,8 @@ def read_manifest(folder: Path) -> tuple[list[dict[str, str]], list[CorpusError]
             errors.append(CorpusError(where, "no file named"))
             continue
         target = folder / name
-        if Path(name).is_absolute() or not _inside(folder, target):
+        target_resolved = target.resolve()
+        if Path(name).is_absolute() or not _inside(root, target_resolved):
             errors.append(CorpusError(where, f"file {name!r} is outside the article folder"))
             continue
         if not target.is_file():
@@ -198,7 +212,8 @@ def read_manifest(folder: Path) -> tuple[list[dict[str, str]], list[CorpusError]
         seen.add(aid)
         row["id"] = aid
         rows.append(row)
-    return rows, errors
+        resolved.add(target_resolved)
+    return rows, errors, resolved
 
 
 def read_corpus(folder: str | Path) -> tuple[list[Article], list[CorpusError]]:
@@ -213,13 +228,14 @@ def read_corpus(folder: str | Path) -> tuple[list[Article], list[CorpusError]]:
         return [], [CorpusError(str(folder), "not a folder")]
     errors: list[CorpusError] = []
     rows: list[dict[str, str]] = []
+    named: set[Path] = set()
     if (folder / MANIFEST_NAME).exists():
-        rows, errors = read_manifest(folder)
-    named = {(folder / r["file"]).resolve() for r in rows}
+        rows, errors, named = _read_manifest(folder)
     ids = {r["id"] for r in rows}
     for path in sorted(folder.iterdir()):
+        # a file the manifest names by id is not resolved again
         if path.suffix.lower() in ARTICLE_SUFFIXES and path.is_file() \
-                and path.resolve() not in named and path.stem not in ids:
+                and path.stem not in ids and path.resolve() not in named:
             rows.append({"id": path.stem, "file": path.name, "published_date": None})
             ids.add(path.stem)
     articles: list[Article] = []

@@ -62,6 +62,13 @@ _END_OF_STORY = re.compile(r"^(?:Related (?:articles|stories|news|posts)|Editor[
                            r"You may also like)", re.I)
 _PRESENT_MUTUAL = re.compile(r"\b(?:accuse|blame|trade)\s+(?:each other|one another|blame)\b")
 _BYLINE = re.compile(r"^\s*By\s+([A-Z][\w.’'-]+(?:\s+[A-Z][\w.’'-]+){1,3})\s*$", re.M)
+# Compiled once here rather than inline: the pipeline runs them on every sentence.
+_CAPTION = re.compile(r"\(Photo:|^Photo:|\bPhoto by\b")
+_ENDS_SENTENCE = re.compile(r"[.!?\"”’)]$")
+_LIST_GAP = re.compile(r"\s*(?:,|and|,\s*and)\s*")
+_PAST = re.compile(r"\b(?:was|were|had)\b")
+_FOUR_DIGITS = re.compile(r"\d{4}")
+_WORD = re.compile(r"[A-Za-z][\w-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +99,11 @@ def _event_id(*parts: object) -> str:
 def _is_headline(sent: Span, article: Article) -> bool:
     """Headlines, datelines and page furniture: no full stop and short, or the title."""
     text = sent.text.strip()
-    if re.search(r"\(Photo:|^Photo:|\bPhoto by\b", text):
+    if _CAPTION.search(text):
         return True  # a picture caption
     if text.count(",") >= 8 and len(text.split()) <= 2 * (text.count(",") + 1):
         return True  # a keyword line: "defence, Armenia, troops, guns, ..."
-    ends = bool(re.search(r"[.!?\"”’)]$", text))
+    ends = bool(_ENDS_SENTENCE.search(text))
     if article.title and text == article.title.strip() and not ends:
         return True
     return sent.paragraph < 6 and not ends and len(text.split()) < 16
@@ -157,7 +164,7 @@ def _date_list(clause: str, dates: Sequence[DateMention]) -> list[DateMention]:
         return []
     for a, b in zip(days, days[1:], strict=False):
         gap = clause[a.end:b.start]
-        if not re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", gap):
+        if not _LIST_GAP.fullmatch(gap):
             return []
     return days
 
@@ -296,7 +303,7 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
                     elif d is None and ref is not None:
                         if ref_known:
                             prec = "week" if _PRESENT.search(clause.text[:cue_pos + 40]) \
-                                and not re.search(r"\b(?:was|were|had)\b", clause.text) else "day"
+                                and not _PAST.search(clause.text) else "day"
                             d = DateMention(-1, -1, ref, prec, "publication date")
                         else:
                             d = DateMention(-1, -1, dt.date(ref.year, 1, 1), "year",
@@ -315,7 +322,7 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
         if framing:
             context_date = framing[0]
         years = [d.date.year for d in explicit if d.precision in ("year", "month")
-                 and (re.search(r"\d{4}", sent.text[d.start:d.end]) or d.how == "the 2020 war")]
+                 and (_FOUR_DIGITS.search(sent.text[d.start:d.end]) or d.how == "the 2020 war")]
         year_context = years[-1] if years else (year_context if not explicit else None)
         day = [d for d in explicit if d.precision == "day"]
         if day:
@@ -450,7 +457,7 @@ def _named(ev: Event) -> bool:
 
 
 def _source_head(claimant: str) -> str:
-    words = [w for w in re.findall(r"[A-Za-z][\w-]*", claimant) if w.lower() not in ("the", "a")]
+    words = [w for w in _WORD.findall(claimant) if w.lower() not in ("the", "a")]
     return words[0][:5].lower() if words else ""
 
 

@@ -247,9 +247,14 @@ class Gazetteer:
             for key, slot in index.items()
         }
         self._first_words = frozenset(key[0] for key in self._index)
+        self._longest_from: dict[str, int] = {}  # first word -> most words of a name it starts
+        for key in self._index:
+            if len(key) > self._longest_from.get(key[0], 0):
+                self._longest_from[key[0]] = len(key)
         self._max_words = max((len(key) for key in self._index), default=0)
         self._by_name = {p.name: p for p in sorted(self.places, key=_rank, reverse=True)}
         self._fold_cache: dict[str, str] = {}
+        self._key_cache: dict[str, tuple[str, ...]] = {}  # name -> name_key(name)
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -271,7 +276,12 @@ class Gazetteer:
         Best first means: conflict-zone places, then by population. Use :meth:`resolve` to
         choose with context.
         """
-        return [place for place, _ in self._index.get(name_key(name), ())]
+        key = self._key_cache.get(name)
+        if key is None:
+            key = name_key(name)
+            if len(self._key_cache) < 100_000:
+                self._key_cache[name] = key
+        return [place for place, _ in self._index.get(key, ())]
 
     # ----------------------------------------------------------------- mentions
     def _fold_word(self, word: str) -> str:
@@ -290,19 +300,25 @@ class Gazetteer:
         words; the words of a multi-word name may be joined by spaces, hyphens, dashes,
         apostrophes or abbreviation dots.
         """
-        spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
-        if not spans:
+        tokens = _TOKEN.findall(text)
+        cache, fold_word = self._fold_cache, self._fold_word
+        words = [cache.get(w) or fold_word(w) for w in tokens]
+        longest = self._longest_from
+        # most words start no name: only the positions of those that do are visited
+        starts = [k for k, w in enumerate(words) if w in longest]
+        if not starts:
             return []
-        words = [self._fold_word(text[s:e]) for s, e in spans]
+        spans = [m.span() for m in _TOKEN.finditer(text)]
         out: list[Mention] = []
         i, n = 0, len(words)
-        while i < n:
-            if words[i] not in self._first_words:
-                i += 1
-                continue
+        for i0 in starts:
+            if i0 < i:
+                continue  # inside the mention found last
+            i = i0
             found = None
             limit = 1
-            while limit < self._max_words and i + limit < n:
+            max_words = longest[words[i]]  # no longer name starts with this word
+            while limit < max_words and i + limit < n:
                 gap = text[spans[i + limit - 1][1]:spans[i + limit][0]]
                 if not _JOINER.fullmatch(gap):
                     break

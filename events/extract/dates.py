@@ -92,8 +92,21 @@ _KIND_NEEDS: dict[str, object] = {
     "lastyear": ("year",), "nextday": ("day",), "war2020": ("44-day", "karabakh war",
                                                               "2020 war"),
 }
+_MONTH_IN = re.compile(_MONTH_RX)
+# What the case-sensitive month and weekday patterns need to find, as written.
+_MONTH_PREFIXES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                   "Dec")
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _FUTURE_BEFORE = re.compile(r"\b(?:until|till|by|before|from|starting|due|scheduled for|on or "
                             r"before|deadline of)\s+(?:the\s+)?$", re.I)
+
+
+def _has_any(low: str, words: tuple[str, ...]) -> bool:
+    """``any(w in low for w in words)`` as a plain loop (no generator: it runs very often)."""
+    for w in words:  # noqa: SIM110 - see the docstring
+        if w in low:
+            return True
+    return False
 
 
 def _month_no(name: str) -> int:
@@ -148,12 +161,15 @@ def find_dates(text: str, ref: dt.date | None, *, ref_known: bool = True,
 
     low = text.lower()
     has_digit = bool(_DIGIT.search(text))
-    has_month = any(m in low for m in _MONTH_STEMS)
+    # month and weekday names only match capitalised ("May", not "may")
+    has_month = _has_any(low, _MONTH_STEMS) and _has_any(text, _MONTH_PREFIXES)
     for kind, rx in _PATTERNS:
         need = _KIND_NEEDS.get(kind)
+        if kind == "weekday" and not _has_any(text, _WEEKDAY_NAMES):
+            continue
         if need == "digit" and not has_digit or need == "month" and not has_month \
                 or need == "month_or_digit" and not (has_month or has_digit) \
-                or isinstance(need, tuple) and not any(w in low for w in need):
+                or isinstance(need, tuple) and not _has_any(low, need):
             continue  # cheap test first: most sentences hold few time words
         for m in rx.finditer(text):
             g = m.groupdict()
@@ -219,7 +235,7 @@ def find_dates(text: str, ref: dt.date | None, *, ref_known: bool = True,
                     prec = {"day": "day", "week": "week", "month": "month", "year": "year"}[unit]
                     add(m, ref - dt.timedelta(days=days), prec, "time ago")
                 elif kind == "month" and ref is not None:
-                    mon = re.search(_MONTH_RX, m.group())
+                    mon = _MONTH_IN.search(m.group())
                     if mon:
                         d = _last_month_day(ref, _month_no(mon.group("mon")))
                         add(m, d, "month", "month")

@@ -58,6 +58,15 @@ _AREAS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"\b(?:Nagorno[- ]Karabakh|Nagorny Karabakh|Karabakh|Karabagh|Artsakh|NKR)\b"),
      "Nagorno-Karabakh", "region"),
 )
+# Words each area pattern needs (lower case for the case-insensitive ones, else as written).
+_AREA_NEEDS: tuple[tuple[tuple[str, ...], bool], ...] = (
+    (("border", "frontier"), False),
+    (("line", "front"), False),
+    (("Karabakh", "Karabagh", "Artsakh", "NKR"), True),
+)
+# The only letters that match an ASCII letter case-insensitively but do not lower-case to
+# it (dotted and dotless i, long s): mapped before the substring tests.
+_IGNORECASE_EXTRA = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 # A named place right before one of these words is the speaker, not the scene.
 _SPEAKER_AFTER = re.compile(
     r"^\s*(?:'s\s+|’s\s+)?(?:\w+\s+){0,2}(?:officials?|authorities|leaders?|leadership|"
@@ -85,6 +94,15 @@ _INSTITUTION_SITES: dict[str, str] = {
     "Kremlin": "Moscow",
     "Pentagon": "Washington",
 }
+
+
+_INSTITUTION_RX = {inst: re.compile(r"\bat the " + re.escape(inst) + r"\b")
+                   for inst in _INSTITUTION_SITES}
+# Compiled once here rather than inline: they run for every place mention.
+_PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|on|of)\s+$")
+_AFFILIATION_TAIL = re.compile(r",?\s*(?:[A-Za-z-]+\s+)?(?:community|municipality|village)?,\s*")
+_HYPHEN_WORD = re.compile(r"-[a-z]")
+_IN_CAPITAL_BEFORE = re.compile(r"\b(?:in|at|near|on|to|into|of|around|outside)\s+(?:the\s+)?$")
 
 
 def _attr(obj: Any, name: str, default: Any = None) -> Any:
@@ -137,22 +155,20 @@ def find_places(clause: str, gazetteer: GazetteerLike | None, *,
             surface = str(_attr(m, "surface", clause[start:end]))
             if any(s <= start < e for s, e in speaker_spans):
                 continue
-            if _SPEAKER_AFTER.match(clause[end:end + 40]) and not re.search(
-                    r"\b(?:in|at|near|on|of)\s+$", clause[max(0, start - 6):start]):
+            if _SPEAKER_AFTER.match(clause[end:end + 40]) and not _PREPOSITION_BEFORE.search(
+                    clause[max(0, start - 6):start]):
                 continue
             origin = bool(_ORIGIN_BEFORE.search(clause[max(0, start - 30):start]))
             if _AFFILIATION_BEFORE.search(clause[max(0, start - 30):start]) or (
-                    last_affiliation is not None and re.fullmatch(
-                        r",?\s*(?:[A-Za-z-]+\s+)?(?:community|municipality|village)?,\s*",
+                    last_affiliation is not None and _AFFILIATION_TAIL.fullmatch(
                         clause[last_affiliation:start])):
                 last_affiliation = end
                 continue  # "the head of X community, Y Province": who someone is
-            if re.match(r"-[a-z]", clause[end:end + 2]):
+            if _HYPHEN_WORD.match(clause[end:end + 2]):
                 continue  # "Azerbaijan-controlled", "Armenian-populated"
             if _ORG_AFTER.match(clause[end:end + 30]):
                 continue
-            if surface in _CAPITAL_AS_GOVERNMENT and not re.search(
-                    r"\b(?:in|at|near|on|to|into|of|around|outside)\s+(?:the\s+)?$",
+            if surface in _CAPITAL_AS_GOVERNMENT and not _IN_CAPITAL_BEFORE.search(
                     clause[max(0, start - 12):start]):
                 continue
             candidates = _attr(m, "candidates", ()) or ()
@@ -173,11 +189,16 @@ def find_places(clause: str, gazetteer: GazetteerLike | None, *,
                 located = dataclasses.replace(located, origin=True)
             out.append(located)
         for inst, city in _INSTITUTION_SITES.items():
-            for m in re.finditer(r"\bat the " + re.escape(inst) + r"\b", clause):
+            if inst not in clause:
+                continue  # the pattern below needs the name as written
+            for m in _INSTITUTION_RX[inst].finditer(clause):
                 hits = _safe_lookup(gazetteer, city)
                 if hits:
                     out.append(_from_place(hits[0], inst, m.start(), m.end()))
-    for rx, name, precision in _AREAS:
+    low = clause.lower() if clause.isascii() else clause.translate(_IGNORECASE_EXTRA).lower()
+    for (rx, name, precision), (needs, cased) in zip(_AREAS, _AREA_NEEDS, strict=True):
+        if not any(w in (clause if cased else low) for w in needs):
+            continue  # the pattern cannot match without one of these words
         for m in rx.finditer(clause):
             if any(p.start <= m.start() < p.end or m.start() <= p.start < m.end() for p in out):
                 continue

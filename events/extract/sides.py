@@ -189,15 +189,63 @@ def learn_names(text: str, names: NameBook) -> None:
                 names.learn(run, side)
 
 
+# Compiled once here rather than inline: they run for every attribution verb.
+_LEAD_CONJUNCTION = re.compile(r"^(?:and|but|while|meanwhile|however|also|then|in turn)\s+",
+                               re.I)
+_TRAILING_TIME = re.compile(r"\s+(?:on|at|late|early|earlier|later)\s+.*$")
+_TRAILING_MEDIUM = re.compile(r"\s+in\s+(?:a|an|the|his|her|its|their)\s+(?:statement|interview|"
+                              r"afternoon|morning|evening|post|message|briefing)\b.*$")
+_TRAILING_ADVERB = re.compile(r"\s+(?:has|have|had|also|later|earlier|immediately|then|both|"
+                              r"previously)$", re.I)
+_AND_START = re.compile(r"\s*and\s")
+_FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has been|have been|had been|will|would)\b")
+_THE_LOCAL = re.compile(r"(?:the|local)\s")
+_BE_VERB = re.compile(r"\b(?:is|are|was|were|been)\b")
+_SOURCE_NOUN = re.compile(
+    r"\b(?:officials?|authorities|ministry|military|side|media|government|aide|"
+    r"spokes\w+|minister|president|ombudsman|envoy|ambassador|commander|mayor|"
+    r"governor|diplomat|leader\w*)\b")
+_PHRASE = re.compile(r"\s*((?:the\s+)?[^,;.“”\"()]{2,100})")
+_PHRASE_END = re.compile(r"\s+(?:on|in|at|that|who|which|reports?|reported|said|says)\s+")
+_SOURCE_WORD = re.compile(
+    r"\b(?:officials?|authorities|ministry|ministries|military|army|forces|side|"
+    r"government|spokes\w+|leader\w*|media|agency|sources?|president|minister|"
+    r"office|command|service|data|statement|ombudsman|defender|mayor|governor|"
+    r"observers?|monitors?|watchdog|group|residents|eyewitnesses|witnesses)\b", re.I)
+_CAPITAL = re.compile(r"[A-Z]")
+_AND_SPLIT = re.compile(r",?\s+and\s+")
+_DEFENCE_MINISTRY = re.compile(r"defen[cs]e ministr", re.I)
+_ON_AT_SPLIT = re.compile(r"\s+(?:on|at)\s")
+_TO_BE_AFTER = re.compile(r"\s+to\s+(?:be|have)\b")
+_BE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being)\s+$")
+_WHAT_BEFORE = re.compile(r"\bwhat\s+\w+\s+(?:\w+\s+)?$")
+_NAME_COMMA_BEFORE = re.compile(r",\s*[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?\s+$")
+_COMMA_AFTER = re.compile(r"\s*,")
+_NAME_START = re.compile(r"(?:the\s+)?[A-Z]")
+
+
+# Words every match of ``_MUTUAL`` / ``_ACCORDING`` contains (lower case): a clause
+# without any of them is not searched. ``_PASSIVE_BY`` always needs "by".
+_MUTUAL_NEEDS = ("each other", "one another", "trad", "mutual ", "each side blamed the other")
+_ACCORDING_NEEDS = ("according to", "per", "cit", "quoted by")
+# The only letters that match an ASCII letter case-insensitively but do not lower-case to
+# it (dotted and dotless i, long s): mapped before the substring tests.
+_IGNORECASE_EXTRA = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def _has_any(low: str, words: tuple[str, ...]) -> bool:
+    for w in words:  # noqa: SIM110 - a plain loop, no generator: it runs for every clause
+        if w in low:
+            return True
+    return False
+
+
 def _clean(phrase: str) -> str:
     phrase = phrase.strip(" ,.;:\"“”'’")
-    phrase = re.sub(r"^(?:and|but|while|meanwhile|however|also|then|in turn)\s+", "", phrase,
-                    flags=re.I)
-    phrase = re.sub(r"\s+(?:on|at|late|early|earlier|later)\s+.*$", "", phrase)
-    phrase = re.sub(r"\s+in\s+(?:a|an|the|his|her|its|their)\s+(?:statement|interview|"
-                    r"afternoon|morning|evening|post|message|briefing)\b.*$", "", phrase)
-    phrase = re.sub(r"\s+(?:has|have|had|also|later|earlier|immediately|then|both|"
-                    r"previously)$", "", phrase, flags=re.I)
+    phrase = _LEAD_CONJUNCTION.sub("", phrase)
+    phrase = _TRAILING_TIME.sub("", phrase)
+    phrase = _TRAILING_MEDIUM.sub("", phrase)
+    phrase = _TRAILING_ADVERB.sub("", phrase)
     return phrase.strip(" ,.;:\"“”'’")
 
 
@@ -206,7 +254,7 @@ def _subject_before(clause: str, pos: int) -> str:
     left = clause[:pos]
     pieces = _BOUNDARY.split(left)
     # "A, B, and C said": the coordination is one subject
-    if len(pieces) >= 2 and re.match(r"\s*and\s", pieces[-1]) and pieces[-2].strip():
+    if len(pieces) >= 2 and _AND_START.match(pieces[-1]) and pieces[-2].strip():
         pieces = [*pieces[:-2], pieces[-2].strip() + " " + pieces[-1].strip()]
     pieces = [p for p in pieces if p is not None]
     for i, piece in enumerate(reversed(pieces)):
@@ -218,27 +266,23 @@ def _subject_before(clause: str, pos: int) -> str:
         if cand.isupper() and len(cand) <= 8 and left.rstrip().endswith(")") and i + 1 < len(
                 pieces):
             continue  # "... Mine Action (ANAMA) said": the full name comes before the acronym
-        if re.search(r"\b(?:is|are|was|were|has been|have been|had been|will|would)\b", cand):
+        if _FINITE_VERB.search(cand):
             if i == 0:
                 return ""  # a clause, not a noun phrase: "X's comments were followed by ..."
             continue  # an appositive or relative clause between subject and verb
-        if cand[0].isupper() or _PRONOUN.match(cand) or re.match(r"(?:the|local)\s", cand):
+        if cand[0].isupper() or _PRONOUN.match(cand) or _THE_LOCAL.match(cand):
             return cand
-        if i == 0 and not re.search(r"\b(?:is|are|was|were|been)\b", cand):
-            return cand if _looks_like_source(cand) and re.search(
-                r"\b(?:officials?|authorities|ministry|military|side|media|government|aide|"
-                r"spokes\w+|minister|president|ombudsman|envoy|ambassador|commander|mayor|"
-                r"governor|diplomat|leader\w*)\b", cand) else ""
+        if i == 0 and not _BE_VERB.search(cand):
+            return cand if _looks_like_source(cand) and _SOURCE_NOUN.search(cand) else ""
     return ""
 
 
 def _phrase_after(clause: str, pos: int) -> str:
     right = clause[pos:]
-    m = re.match(r"\s*((?:the\s+)?[^,;.“”\"()]{2,100})", right)
+    m = _PHRASE.match(right)
     if not m:
         return ""
-    return _clean(re.split(r"\s+(?:on|in|at|that|who|which|reports?|reported|said|says)\s+",
-                           m.group(1))[0])
+    return _clean(_PHRASE_END.split(m.group(1))[0])
 
 
 def _looks_like_source(text: str) -> bool:
@@ -247,13 +291,9 @@ def _looks_like_source(text: str) -> bool:
         return False
     if _PRONOUN.match(text):
         return True
-    if re.search(r"\b(?:officials?|authorities|ministry|ministries|military|army|forces|side|"
-                 r"government|spokes\w+|leader\w*|media|agency|sources?|president|minister|"
-                 r"office|command|service|data|statement|ombudsman|defender|mayor|governor|"
-                 r"observers?|monitors?|watchdog|group|residents|eyewitnesses|witnesses)\b",
-                 text, re.I):
+    if _SOURCE_WORD.search(text):
         return True
-    return bool(re.search(r"[A-Z]", text))
+    return bool(_CAPITAL.search(text))
 
 
 @dataclass
@@ -277,36 +317,37 @@ class Attribution:
 
 
 def _split_pair(subject: str) -> list[str]:
-    parts = [p.strip(" ,") for p in re.split(r",?\s+and\s+", subject)]
+    parts = [p.strip(" ,") for p in _AND_SPLIT.split(subject)]
     parts = [p for p in parts if p]
     return parts if len(parts) > 1 else [subject]
 
 
 def find_claims(clause: str, *, names: NameBook, last: Claim | None) -> Attribution:
     """Sources named in a clause, or resolved from a pronoun to the last source."""
-    mutual = _MUTUAL.search(clause)
+    low = clause.lower() if clause.isascii() else clause.translate(_IGNORECASE_EXTRA).lower()
+    mutual = _MUTUAL.search(clause) if _has_any(low, _MUTUAL_NEEDS) else None
     if mutual:
         subject = _subject_before(clause, mutual.start())
         arm, aze = "Armenia", "Azerbaijan"
-        if re.search(r"defen[cs]e ministr", subject, re.I):
+        if _DEFENCE_MINISTRY.search(subject):
             arm, aze = "Armenian Defense Ministry", "Azerbaijani Defense Ministry"
         return Attribution([[Claim(arm, ARMENIAN), Claim(aze, AZERBAIJANI)]], mutual=True)
     speakers: list[tuple[int, str]] = []
     channels: list[tuple[int, str]] = []
     passive_spans = []
-    for m in _PASSIVE_BY.finditer(clause):
+    for m in _PASSIVE_BY.finditer(clause) if "by" in clause else ():
         passive_spans.append((m.start(), m.end()))
-        speakers.append((m.start(1), _clean(re.split(r"\s+(?:on|at)\s", m.group(1))[0])))
+        speakers.append((m.start(1), _clean(_ON_AT_SPLIT.split(m.group(1))[0])))
     lead = _CONCESSIVE.match(clause)
     for m in _VERB.finditer(clause):
         if any(s <= m.start() < e for s, e in passive_spans):
             continue
-        if (re.match(r"\s+to\s+(?:be|have)\b", clause[m.end():]) and re.search(
-                r"\b(?:is|are|was|were|been|being)\s+$", clause[:m.start()])) or re.search(
-                r"\bwhat\s+\w+\s+(?:\w+\s+)?$", clause[:m.start()]):
+        before = clause[:m.start()]
+        if (_TO_BE_AFTER.match(clause, m.end()) and _BE_BEFORE.search(before)) or (
+                "what" in before and _WHAT_BEFORE.search(before)):
             continue  # "reported to be", "what they say is": hedges, not sources
-        if re.search(r",\s*[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?\s+$", clause[:m.start()]) and \
-                re.match(r"\s*,", clause[m.end():]):
+        if "," in before and _NAME_COMMA_BEFORE.search(before) and _COMMA_AFTER.match(
+                clause, m.end()):
             continue  # ", Baku claims," qualifies a relative clause, not the whole sentence
         if lead and m.start() < lead.end():
             continue  # "Though X claimed ..., <main clause>": X is not the source of the rest
@@ -319,15 +360,15 @@ def find_claims(clause: str, *, names: NameBook, last: Claim | None) -> Attribut
                 channels.append((m.start(), subj))  # "..., the AP reports."
                 continue
             after = _phrase_after(clause, m.end()) if verb in _SAY_VERBS else ""
-            if after and re.match(r"(?:the\s+)?[A-Z]", after) and _looks_like_source(after):
+            if after and _NAME_START.match(after) and _looks_like_source(after):
                 speakers.append((m.start(), after))  # "..., said the ministry"
                 continue
         subj = _subject_before(clause, m.start())
         if subj and _looks_like_source(subj):
             speakers.append((m.start(), subj))
-    for m in _ACCORDING.finditer(clause):
+    for m in _ACCORDING.finditer(clause) if _has_any(low, _ACCORDING_NEEDS) else ():
         src = _phrase_after(clause, m.end())
-        if src and re.match(r"(?:the\s+)?[A-Z]", src):
+        if src and _NAME_START.match(src):
             channels.append((m.start(), src))
     groups: list[list[Claim]] = []
     for _, who in sorted(speakers) + sorted(channels):

@@ -8,8 +8,13 @@ happened, as opposed to something denied, planned, feared or called for.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from re import _constants as _sre  # the parse tree's opcodes (see ``_required``)
+from re import _parser as _sre_parse
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,8 +27,112 @@ class TypeCue:
     phrase: str
 
 
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """``pattern`` split at the ``|`` that are outside groups and character classes."""
+    out: list[str] = []
+    depth, start, i, in_class = 0, 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1:i + 2] == "^":
+                i += 1
+            if pattern[i + 1:i + 2] == "]":
+                i += 1  # a "]" right after "[" or "[^" is a literal
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
+
+
+def _alternatives(*parts: str) -> list[str]:
+    """The top-level alternatives of ``parts``, in order."""
+    return [a for p in parts for a in _top_level_alternatives(p)]
+
+
+def _compile(alternatives: Sequence[str]) -> re.Pattern[str]:
+    """One case-insensitive alternation, tried in the order given.
+
+    Consecutive alternatives that start with a word boundary share one ``\\b``
+    (``\\bA|\\bB`` is ``\\b(?:A|B)``): the same matches in the same order, but the
+    regex engine tests the boundary once per position instead of once per
+    alternative, which is most of the cost of scanning a clause.
+    """
+    groups: list[tuple[bool, list[str]]] = []
+    for alt in alternatives:
+        bounded = alt.startswith(r"\b")
+        body = alt[2:] if bounded else alt
+        if groups and groups[-1][0] == bounded:
+            groups[-1][1].append(body)
+        else:
+            groups.append((bounded, [body]))
+    source = "|".join((r"\b(?:" if bounded else "(?:") + "|".join(f"(?:{b})" for b in bodies)
+                      + ")" for bounded, bodies in groups)
+    return re.compile(source, re.IGNORECASE)
+
+
 def _rx(*parts: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+    return _compile(_alternatives(*parts))
+
+
+def _required(items: Any) -> frozenset[str] | None:
+    """Lower-case strings one of which every match of a parsed pattern contains.
+
+    Works on the parse tree of :mod:`re`: a run of ASCII literals is required
+    as a whole, a group or a repeat of at least one needs what its body needs,
+    alternatives need one of what each needs. ``None`` when nothing is known to
+    be required (character classes, optional parts, lookarounds).
+    """
+    best: frozenset[str] | None = None
+    run: list[str] = []
+
+    def consider(found: frozenset[str] | None) -> None:
+        nonlocal best
+        if found and (best is None or min(map(len, found)) > min(map(len, best))):
+            best = found
+
+    for op, av in items:
+        if op is _sre.LITERAL and av < 128:
+            run.append(chr(av).lower())
+            continue
+        if run:
+            consider(frozenset(["".join(run)]))
+            run = []
+        if op is _sre.SUBPATTERN:
+            consider(_required(av[-1]))
+        elif op is _sre.BRANCH:
+            options = [_required(alt) for alt in av[1]]
+            if all(options):
+                consider(frozenset().union(*options))  # type: ignore[arg-type]
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            consider(_required(av[2]))
+    if run:
+        consider(frozenset(["".join(run)]))
+    return best
+
+
+@functools.cache
+def _gates(event_type: str) -> tuple[tuple[str, ...], tuple[frozenset[str] | None, ...]]:
+    """The alternatives of a type's pattern and what each needs in the clause to match."""
+    alternatives = tuple(_alternatives(*_PARTS[event_type]))
+    needs = []
+    for alt in alternatives:
+        try:
+            needs.append(_required(_sre_parse.parse(alt, re.IGNORECASE)))
+        except Exception:  # an unexpected tree only costs the shortcut, never a match
+            needs.append(None)
+    return alternatives, tuple(needs)
 
 
 _W = r"(?:[\w'’-]+\s+)"  # one word and its space
@@ -33,8 +142,8 @@ _CEASEFIRE_WORD = r"(?:[\"“‘']?(?:cease-?\s?fires?|truces?|armistice)[\"”�
 # the pipeline settles it with the place (see ``FIRE``).
 FIRE = "fire"
 
-PATTERNS: dict[str, re.Pattern[str]] = {
-    "shelling": _rx(
+_PARTS: dict[str, tuple[str, ...]] = {
+    "shelling": (
         r"\bshell(?:ed|ing|s)\b",
         r"\bbombard(?:ed|ing|ment|ments)\b",
         r"\b(?:bomb(?:ed|ing|ings)|air\s?strikes?|airstrikes?|air raids?)\b",
@@ -58,11 +167,11 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"populations|civilians|areas|settlements|infrastructure)\b",
         r"\bunder\s+(?:\w+\s+){0,2}(?:fire|shelling|bombardment)\b",
     ),
-    FIRE: _rx(
+    FIRE: (
         r"\b(?:fir(?:ed|ing)|opened fire)\s+(?:at|on|upon|against)\b",
         r"\bopened fire\b",
     ),
-    "border_incident": _rx(
+    "border_incident": (
         r"\bclash(?:es|ed)?\b",
         r"\bskirmish(?:es)?\b",
         r"\bexchang(?:es|ed)? (?:of )?fire\b",
@@ -86,7 +195,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bnew attack\b|\battack(?:ed)? (?:on|against) (?:\w+\s+){0,2}(?:positions?|posts?)\b",
         r"\berupted\b",
     ),
-    "offensive": _rx(
+    "offensive": (
         r"\b(?:launched|launching|launch|started|began|begun|mounted)\s+(?:[\w-]+\s+){0,4}"
         r"(?:offensives?|operations?|assaults?|counter-?offensives?|incursions?|invasion|measures)\b",
         r"\boffensives?\b|\bcounter-?terrorism (?:operation|measures)\b",
@@ -105,7 +214,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(?:applied|used|deployed|sent in|moved in|brought in)\s+(?:its\s+|their\s+)?"
         r"(?:tanks|armou?red vehicles|ground troops)\b",
     ),
-    "displacement": _rx(
+    "displacement": (
         r"\bdisplac(?:ed|ement|ing)\b|\brefugees?\b|\bexodus\b|\bevacuat(?:ed|ing|ion|e)\b",
         r"\bfle(?:e|d|eing|es)\b|\b(?:trying|attempt(?:ing)?|forced|began|rushing) to leave\b",
         r"\bdeparting\b|\bforced out\b|\bdeport(?:ed|ation)\b",
@@ -116,12 +225,12 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?:[\w-]+\s+)?humanitarian (?:crisis|catastrophe|emergency|disaster)\b",
         r"\bshortages? of\b|\b(?:installed|set up|established)\s+(?:\w+\s+){0,2}checkpoint\b",
     ),
-    "casualties": _rx(
+    "casualties": (
         r"\bkill(?:ed|ing|s)\b|\bdead\b|\bdied\b|\bdeaths?\b|\bdeath toll\b",
         r"\bcasualt(?:y|ies)\b|\bwounded\b|\binjur(?:ed|ies)\b|\bfatalit(?:y|ies)\b",
         r"\blosses\b|\bloss amounted\b|\bvictims\b|\bperished\b|\blost their lives\b",
     ),
-    "ceasefire": _rx(
+    "ceasefire": (
         _CEASEFIRE_WORD + r"\s+(?:agreement|deal|accord)s?\b",
         r"\b(?:agreed|agree|reached|brokered|announced|signed|forged|declared|enacted|"
         r"established|reaffirmed|mediated|facilitated|arranged|negotiated)\s+"
@@ -138,7 +247,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(?:peace|trilateral) (?:deal|agreement|accord)\b",
         r"\bagreement\b(?=[^.]{0,60}\bsigned\b)",
     ),
-    "diplomacy": _rx(
+    "diplomacy": (
         r"\btalks\b|\bnegotiations?\b|\bmet with\b|\bmet in\b|\bmeetings?\b|\bsummit\b",
         r"\b(?:tele)?phone (?:call|conversations?|talks)\b|\bspoke by phone\b",
         r"\bmediat(?:ed|ion|ing|e)\b|\bpress conference\b",
@@ -148,11 +257,12 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bdiscussed\b|\bvisited\b|\bordered\b|\breiterated\b|\baddressed the conflict\b",
         r"\bsaid in a statement\b",
     ),
-    "protest": _rx(
+    "protest": (
         r"\bprotest(?:s|ers|ors|ed|ing)?\b|\bdemonstrat(?:ion|ions|ors)\b",
         r"\brall(?:y|ies|ied)\b|\bsit-ins?\b|\bpicket(?:s|ed|ing)?\b|\bmarched\b",
     ),
 }
+PATTERNS: dict[str, re.Pattern[str]] = {t: _rx(*parts) for t, parts in _PARTS.items()}
 
 # Words that turn a phrase into something not (yet) happened.
 _NOT_HAPPENED = re.compile(
@@ -206,14 +316,71 @@ _STEMS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The only letters that match an ASCII letter case-insensitively but do not lower-case to
+# it (dotted and dotless i, long s): mapped before the substring tests.
+_IGNORECASE_EXTRA = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+@functools.cache
+def _alternative_patterns(event_type: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(alt, re.IGNORECASE) for alt in _gates(event_type)[0])
+
+
+def _matches(event_type: str, clause: str, low: str) -> Iterator[re.Match[str]]:
+    """``PATTERNS[event_type].finditer(clause)``, without the alternatives that cannot match.
+
+    An alternative whose required words are absent from ``low`` matches nowhere in the
+    clause, so leaving it out changes nothing. The few that remain are searched one by
+    one and merged the way an alternation scans: the leftmost match wins, the earlier
+    alternative at the same position, and scanning resumes where that match ends.
+    """
+    _, needs = _gates(event_type)
+    active = []
+    for i, need in enumerate(needs):
+        if need is None:
+            yield from PATTERNS[event_type].finditer(clause)  # may match empty: no shortcut
+            return
+        for word in need:
+            if word in low:
+                active.append(i)
+                break
+    if len(active) > 4:
+        yield from PATTERNS[event_type].finditer(clause)  # one scan beats many
+        return
+    patterns = _alternative_patterns(event_type)
+    rxs = [patterns[i] for i in active]
+    found = [rx.search(clause) for rx in rxs]
+    pos = 0
+    while True:
+        best = None
+        for k, m in enumerate(found):
+            if m is None:
+                continue
+            if m.start() < pos:
+                m = found[k] = rxs[k].search(clause, pos)
+                if m is None:
+                    continue
+            if best is None or m.start() < best.start():
+                best = m
+        if best is None:
+            return
+        yield best
+        pos = best.end()
+
+
 def find_type_cues(clause: str) -> list[TypeCue]:
     """Every phrase of the clause that could name an event, in text order."""
     cues: list[TypeCue] = []
     low = clause.lower()
-    for event_type, pattern in PATTERNS.items():
-        if not any(stem in low for stem in _STEMS[event_type]):
+    exact_low = clause.translate(_IGNORECASE_EXTRA).lower() if (
+        "\u0130" in clause or "\u0131" in clause or "\u017f" in clause) else low
+    for event_type in PATTERNS:
+        for stem in _STEMS[event_type]:  # a plain loop: cheaper than any() or a regex
+            if stem in low:
+                break
+        else:
             continue
-        for m in pattern.finditer(clause):
+        for m in _matches(event_type, clause, exact_low):
             cues.append(TypeCue(event_type, m.start(), m.end(), m.group()))
     cues.sort(key=lambda c: (c.start, c.end))
     return cues
@@ -240,6 +407,8 @@ _INFINITIVE = re.compile(r"\bto\s+(?:\w+ly\s+)?(?:have|hold|start|resume|begin|l
                          r"halt|suspend|lift|call off)\s+(?:[\w-]+\s+){0,3}$", re.I)
 _DENIAL = re.compile(r"\b(?:denied|denies|deny|denying|dismissed|dismisses|rejected|rejects|"
                      r"refuted|refutes|disputed|disputes)\b", re.I)
+# every match of ``_DENIAL`` contains one of these (lower case)
+_DENIAL_NEEDS = ("deni", "deny", "dismiss", "reject", "refut", "disput")
 _DISPUTED_AFTER = re.compile(r"^[^,;]{0,40}\b(?:were|was|have been|has been)\s+(?:\w+ly\s+)?"
                              r"(?:disputed|denied|rejected|refuted)\b", re.I)
 _VIOLATED = re.compile(r"\b(?:violat\w*|broke|break\w*|breach\w*|derail\w*)\b[^,;]*$", re.I)
@@ -261,7 +430,11 @@ def is_asserted(clause: str, cue: TypeCue) -> bool:
         return False
     if _ENDED_AFTER.match(clause[cue.end:cue.end + 40]):
         return False
-    if _DENIAL.search(clause[:cue.start]) or _DISPUTED_AFTER.match(clause[cue.end:cue.end + 60]):
+    before = clause[:cue.start]
+    low_before = before.lower() if before.isascii() else before.translate(
+        _IGNORECASE_EXTRA).lower()
+    if (any(w in low_before for w in _DENIAL_NEEDS) and _DENIAL.search(before)) \
+            or _DISPUTED_AFTER.match(clause[cue.end:cue.end + 60]):
         return False  # a denial covers everything it is followed by in the clause
     left = clause[max(0, cue.start - _LOOKBACK):cue.start]
     cut = max(left.rfind(", "), left.rfind("; "), left.rfind(" — "))
