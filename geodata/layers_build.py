@@ -31,6 +31,8 @@ import shapely
 from shapely.geometry import LineString, MultiPoint, Point, box
 from shapely.ops import linemerge
 
+from geodata.admin import ADMIN1
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SETTLEMENTS_CSV = DATA_DIR / "held_1994_2020.csv"
 #: Metric CRS for distances and Voronoi cells (UTM 38N covers the South Caucasus).
@@ -52,23 +54,7 @@ SETTLEMENT_SOURCE = (
 )
 
 #: GeoNames admin-1 codes of Azerbaijan (the rayons) -> district name used here.
-GEONAMES_DISTRICTS: dict[str, str] = {
-    "01": "Absheron", "02": "Aghjabadi", "03": "Aghdam", "04": "Aghdash", "05": "Aghstafa",
-    "06": "Aghsu", "07": "Shirvan", "08": "Astara", "09": "Baku", "10": "Balakan",
-    "11": "Barda", "12": "Beylagan", "13": "Bilasuvar", "14": "Jabrayil", "15": "Jalilabad",
-    "16": "Dashkasan", "17": "Shabran", "18": "Fuzuli", "19": "Gadabay", "20": "Ganja",
-    "21": "Goranboy", "22": "Goychay", "23": "Hajigabul", "24": "Imishli", "25": "Ismayilli",
-    "26": "Kalbajar", "27": "Kurdamir", "28": "Lachin", "29": "Lankaran", "30": "Lankaran",
-    "31": "Lerik", "32": "Masally", "33": "Mingachevir", "34": "Naftalan", "35": "Nakhchivan",
-    "36": "Neftchala", "37": "Oghuz", "38": "Gabala", "39": "Gakh", "40": "Gazakh",
-    "41": "Gobustan", "42": "Guba", "43": "Qubadli", "44": "Gusar", "45": "Saatly",
-    "46": "Sabirabad", "47": "Shaki", "48": "Shaki", "49": "Salyan", "50": "Shamakhi",
-    "51": "Shamkir", "52": "Samukh", "53": "Siyazan", "54": "Sumgait", "55": "Shusha",
-    "56": "Shusha", "57": "Tartar", "58": "Tovuz", "59": "Ujar", "60": "Khachmaz",
-    "61": "Khankendi", "62": "Goygol", "63": "Khizi", "64": "Khojaly", "65": "Khojavend",
-    "66": "Yardimli", "67": "Yevlakh", "68": "Yevlakh", "69": "Zangilan", "70": "Zagatala",
-    "71": "Zardab",
-}
+GEONAMES_DISTRICTS: dict[str, str] = ADMIN1["AZ"]
 #: Seats of the districts that matter here (GeoNames names); other districts are
 #: seated at their most populous GeoNames settlement.
 DISTRICT_SEATS: dict[str, str] = {
@@ -77,8 +63,6 @@ DISTRICT_SEATS: dict[str, str] = {
     "Khojaly": "Khojaly", "Khojavend": "Khojavend", "Shusha": "Shusha", "Tartar": "Tartar",
     "Nakhchivan": "Naxçıvan",
 }
-SURROUNDING_DISTRICTS = ("Aghdam", "Fuzuli", "Jabrayil", "Zangilan", "Qubadli", "Lachin",
-                         "Kalbajar")
 NKAO_SUCCESSORS = ("Khankendi", "Khojaly", "Khojavend", "Shusha")
 
 NKAO_FROM = dt.date(1923, 7, 7)

@@ -13,9 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from geodata.admin import SURROUNDING_DISTRICTS
 from geodata.layers import REGIONS
-
-SURROUNDING = ("Aghdam", "Fuzuli", "Jabrayil", "Zangilan", "Qubadli", "Lachin", "Kalbajar")
 
 __all__ = ["REGIONS", "classify_regions", "region_shapes"]
 
@@ -34,7 +33,7 @@ def region_shapes() -> tuple[tuple[str, Any], ...]:
     by_district = dict(zip(districts["district"], districts.geometry, strict=True))
     by_country = dict(zip(countries["name"], countries.geometry, strict=True))
     order: list[tuple[str, Any]] = [("Former NKAO", nkao)]
-    order += [(f"{d} district", by_district[d]) for d in SURROUNDING if d in by_district]
+    order += [(f"{d} district", by_district[d]) for d in SURROUNDING_DISTRICTS if d in by_district]
     if "Nakhchivan" in by_district:
         order.append(("Nakhchivan", by_district["Nakhchivan"]))
     # Districts too: a coastal seat Natural Earth's coast leaves offshore is still Azerbaijan.
