@@ -112,3 +112,20 @@ def filters_from_query(pairs: Iterable[tuple[str, str]] | str) -> Filters:
     values["sides"] = tuple(dict.fromkeys(values["sides"]))
     values["types"] = tuple(dict.fromkeys(values["types"]))
     return Filters(**values)
+
+
+def filters_of_view(view: Any) -> tuple[Filters, bool]:
+    """The part of a page view (``dashboard.view.View``) that ``Filters`` can hold.
+
+    Exports and the command line's ``--view`` code speak ``Filters`` (dates,
+    sides, types); the second value says whether the view also has filters
+    beyond those (claimant, region, search…), which the code then leaves out.
+    """
+    filters = Filters(start=view.start, end=view.end, sides=tuple(view.sides),
+                      types=tuple(view.types),
+                      include_undated=bool(view.include_undated) and
+                      (view.start is not None or view.end is not None))
+    more = bool(view.claimants or view.regions or view.outlets or view.articles
+                or view.precise_geo or view.precise_date or view.min_fatalities
+                or view.text)
+    return filters, more

@@ -547,6 +547,54 @@ MAP_CSS = (
 )
 
 
+AREAS_LAYER_NAME = "Areas of imprecise events"
+#: Stroke and fill of a precision area: light and dashed, so it reads as "somewhere in here".
+AREA_STYLE: dict[str, Any] = {"weight": 1.5, "dashArray": "4 4", "fillOpacity": 0.08,
+                              "opacity": 0.7}
+
+
+def add_precision_areas(m: folium.Map, events: pd.DataFrame,
+                        area_shapes: Mapping[str, Any] | None = None) -> int:
+    """Draw, under the symbols, the area each district/region/country-level event stands for.
+
+    An event known only to a district is not at the district's centre: its
+    symbol stays clickable there, but the area drawn with it (the district's
+    outline when ``area_shapes`` has it, else a circle sized for the
+    precision, as :mod:`dashboard.aggregate` decides) says how little the
+    source placed it. Events of one area are drawn as one area with their
+    count. Returns the number of areas drawn.
+    """
+    from dashboard.aggregate import PRECISION_RADIUS_M, group_areas
+
+    if events.empty:
+        return 0
+    located = events[events["lon"].notna() & events["lat"].notna()]
+    imprecise = located[~located["geo_precision"].eq("settlement").fillna(False)]
+    if imprecise.empty:
+        return 0
+    imprecise = imprecise.assign(geo_precision=imprecise["geo_precision"].fillna("unknown"))
+    shapes = area_shapes or {}
+    group = folium.FeatureGroup(name=AREAS_LAYER_NAME, show=True).add_to(m)
+    count = 0
+    for row in group_areas(imprecise).itertuples(index=False):
+        sides = {s: int(getattr(row, s)) for s in SIDES}
+        main = max(sides, key=sides.get)
+        colour = style.side_colour(main)
+        tip = _esc(f"{row.place or 'Unnamed area'} ({row.geo_precision}): {int(row.n)} "
+                   "event(s) placed only to this area")
+        options = {**AREA_STYLE, "color": colour, "fillColor": colour,
+                   "className": f"kcm-area kcm-area-{row.geo_precision}"}
+        if row.place in shapes:
+            folium.GeoJson(shapes[row.place], style_function=lambda _f, o=options: o,
+                           tooltip=tip, control=False).add_to(group)
+        else:
+            folium.Circle(location=[float(row.lat), float(row.lon)],
+                          radius=PRECISION_RADIUS_M.get(row.geo_precision, 15_000),
+                          tooltip=tip, **options).add_to(group)
+        count += 1
+    return count
+
+
 def build_map(
     events: pd.DataFrame,
     *,
@@ -556,6 +604,8 @@ def build_map(
     inline_assets: bool = False,
     asset_prefix: str = assets.STATIC_URL_PREFIX,
     fit_to_events: bool = True,
+    precision_areas: bool = False,
+    area_shapes: Mapping[str, Any] | None = None,
 ) -> folium.Map:
     """The folium map of ``events`` over the offline basemap, with legend and layer switcher.
 
@@ -582,6 +632,8 @@ def build_map(
         has_countries = any(getattr(b, "kind", "") == "country" for b in boundaries)
         add_basemap(m, basemap, skip_countries=has_countries)
     add_boundaries(m, boundaries)
+    if precision_areas:
+        add_precision_areas(m, events, area_shapes)
     layer = events_layer(events)
     if len(layer.data["features"]) > CLUSTER_THRESHOLD:
         # The markers are added in chunks so the page stays responsive while they load.

@@ -25,6 +25,7 @@ import importlib.util
 import json
 import math
 import os
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -32,6 +33,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
+from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
 
@@ -262,7 +264,7 @@ def split_new(
     return fresh, duplicates
 
 
-def _events_of(frame: pd.DataFrame, location: str) -> list[Event]:
+def events_of_frame(frame: pd.DataFrame, location: str) -> list[Event]:
     events, errors = frame_to_events(frame, source=location)
     if errors:
         raise StoreCorrupt(
@@ -270,6 +272,26 @@ def _events_of(frame: pd.DataFrame, location: str) -> list[Event]:
             f"(first: {errors[0]}); repair the store or re-import its events"
         )
     return events
+
+
+def display_location(location: str | os.PathLike[str]) -> str:
+    """A store location safe to show or log: passwords in a URL or conninfo are removed.
+
+    Pure (no database driver needed), so the page and the command lines can name
+    any store a user gave, even one they cannot open.
+    """
+    text = str(location)
+    parts = urlsplit(text)
+    if parts.scheme and parts.password is not None:
+        netloc = f"{parts.username}@" if parts.username else ""
+        netloc += parts.hostname or ""
+        with contextlib.suppress(ValueError):
+            netloc += f":{parts.port}" if parts.port else ""
+        text = urlunsplit(parts._replace(netloc=netloc))
+    return _PASSWORD_PARAM.sub(r"\1***", text)
+
+
+_PASSWORD_PARAM = re.compile(r"(password\s*=\s*)[^\s&]+", re.IGNORECASE)
 
 
 # -- file helpers -----------------------------------------------------------------
@@ -500,7 +522,7 @@ class GeoPackageStore:
 
     def events(self, **filters: Any) -> list[Event]:
         """The events a query keeps, as validated records."""
-        return _events_of(self.read_frame(**filters), self.location)
+        return events_of_frame(self.read_frame(**filters), self.location)
 
     def count(self) -> int:
         with self._reading():
@@ -726,7 +748,7 @@ class GeoJSONStore:
         """The events a query keeps, as validated records."""
         if not filters:
             return list(self._load())
-        return _events_of(self.read_frame(**filters), self.location)
+        return events_of_frame(self.read_frame(**filters), self.location)
 
     def count(self) -> int:
         return len(self._load())
@@ -829,6 +851,7 @@ __all__ = [
     "StoreUnavailable",
     "coerce_events",
     "default_store",
+    "display_location",
     "filter_frame",
     "query_mask",
     "open_store",

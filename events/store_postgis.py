@@ -49,8 +49,8 @@ from events.store import (
     StoreReadOnly,
     StoreTooNew,
     StoreUnavailable,
-    _events_of,
     coerce_events,
+    events_of_frame,
     split_new,
 )
 from events.table import normalise_frame
@@ -402,7 +402,7 @@ class PostGISStore:
         return normalise_frame(frame)
 
     def events(self, **filters: Any) -> list[Event]:
-        return _events_of(self.read_frame(**filters), self.location)
+        return events_of_frame(self.read_frame(**filters), self.location)
 
     def count(self) -> int:
         try:

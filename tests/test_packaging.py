@@ -70,3 +70,16 @@ def test_streamlit_only_in_page_and_ui():
             assert not any(n.split(".")[0] in ("streamlit", "streamlit_folium") for n in names), (
                 f"{path.relative_to(ROOT)} imports Streamlit outside dashboard/ui"
             )
+
+
+def test_no_module_imports_another_modules_private_names():
+    """A name starting with "_" is private to its module; sharing it needs a public name."""
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and (
+                        node.module.split(".")[0] in PACKAGES):
+                    private = [a.name for a in node.names if a.name.startswith("_")]
+                    assert not private, (
+                        f"{path.relative_to(ROOT)} imports {private} from {node.module}")

@@ -1,9 +1,12 @@
-"""The map page: sidebar filters, the count of shown events, the folium map.
+"""The page: the analyst's workspace (map tab), the Review tab and the upload tab.
 
-The only module (with ``streamlit_app.py``) that imports Streamlit. It reads
-its options, loads through :mod:`dashboard.data` (cached), filters with
-:mod:`dashboard.filters` and draws with :mod:`dashboard.map`; the logic lives
-in those pure modules.
+With ``streamlit_app.py`` and the other ``dashboard.ui`` modules, the only
+code that imports Streamlit. This module reads the options, loads through
+:mod:`dashboard.data` (cached, corrections applied) and lays the page out;
+:mod:`dashboard.ui.sidebar` draws the filters and keeps the view in the
+address, :mod:`dashboard.ui.workspace` the tally, timeline, table and cards,
+:mod:`dashboard.ui.review` and :mod:`dashboard.ui.upload` the two other tabs.
+The logic lives in the pure modules they call.
 
 The map goes through ``st_folium`` with a fixed ``key`` and an empty
 ``returned_objects`` list: the component then reports nothing back to Python,
@@ -20,33 +23,37 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import assets, data
-from dashboard.filters import (
-    QUERY_KEYS,
-    Filters,
-    apply_filters,
-    filters_from_query,
-    filters_query,
-)
+from dashboard.filters import filters_of_view, filters_query
 from dashboard.map import build_map
-from events.schema import EVENT_TYPES, SIDE_LABELS, SIDES, TYPE_LABELS
+from dashboard.query import apply_view, ensure_regions
+from dashboard.ui import review, upload, workspace
+from dashboard.ui.sidebar import (
+    KEY_DATES,
+    KEY_SELECTED,
+    KEY_TYPES,
+    KEY_UNDATED,
+    markdown_text,
+    mirror_in_address,
+    side_key,
+    sidebar_filters,
+)
+from dashboard.view import View
+from events.corrections import current_events
+from events.store import display_location
 
-MAP_HEIGHT = 640
-#: Widget keys, named once so tests address the same widgets the page draws.
-KEY_DATES = "kcm_dates"
-KEY_UNDATED = "kcm_undated"
-KEY_TYPES = "kcm_types"
+MAP_HEIGHT = 560
 KEY_MAP = "kcm_map"
+#: Zoom the map takes when it centres on a selected event, by how precisely it is placed.
+SELECTED_ZOOM: dict[str, int] = {"settlement": 11, "district": 9, "region": 8, "country": 7}
 
-
-def side_key(side: str) -> str:
-    return f"kcm_side_{side}"
+__all__ = ["KEY_DATES", "KEY_TYPES", "KEY_UNDATED", "PageOptions", "map_page",
+           "parse_options", "side_key"]
 
 
 @dataclass(frozen=True)
@@ -91,13 +98,31 @@ def _load_events(
     store: str | None, articles: str | None, stamp: tuple[tuple[int, int], ...]
 ) -> tuple[pd.DataFrame, list[str]]:
     del stamp  # part of the cache key: a changed file is read again
-    return data.load_events(store, articles)
+    frame, messages = data.load_events(store, articles)
+    return ensure_regions(frame), messages
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _article_texts(articles: str | None, stamp: tuple[tuple[int, int], ...]) -> dict[str, str]:
+    del stamp
+    return data.article_texts(articles)
 
 
 @st.cache_resource(show_spinner="Loading the basemap…")
 def _load_geodata() -> tuple[dict[str, Any], dict[str, Any], list[str]]:
     # A resource, not data: the frames are shared read-only and never copied per run.
     return data.load_geodata()
+
+
+@st.cache_resource(show_spinner=False)
+def _district_shapes() -> dict[str, Any]:
+    """District outlines for area-level events; none (circles instead) when unavailable."""
+    from dashboard.aggregate import district_shapes
+
+    try:
+        return district_shapes()
+    except (ImportError, OSError, ValueError, KeyError):
+        return {}
 
 
 _reported: set[str] = set()
@@ -108,119 +133,6 @@ def _report_once(message: str) -> None:
     if message not in _reported:
         _reported.add(message)
         print(f"karabakh-conflict-map: {message}", file=sys.stderr)
-
-
-# -- widgets --------------------------------------------------------------------
-
-
-KEY_LINK_READ = "kcm_link_read"
-
-
-def _link_filters() -> tuple[Filters | None, str | None]:
-    """The view in the page's address, if any, and why it was refused, if it was."""
-    pairs = [(k, v) for k in QUERY_KEYS for v in st.query_params.get_all(k)]
-    if not pairs:
-        return None, None
-    try:
-        return filters_from_query(pairs), None
-    except ValueError as exc:
-        return None, f"The view in the address was ignored: {exc}"
-
-
-def _init_widgets(frame: pd.DataFrame) -> None:
-    """Give each filter widget its first value: from the address on a session's first run.
-
-    Values go through session state only (never a widget's ``value=``), so a
-    widget is never given two competing starting values.
-    """
-    state = st.session_state
-    linked, problem = (None, None)
-    if not state.get(KEY_LINK_READ):
-        linked, problem = _link_filters()
-        state[KEY_LINK_READ] = True
-        if problem:
-            st.warning(problem)
-    bounds = data.date_bounds(frame)
-    view = linked or Filters(include_undated=True)
-    if bounds is not None and (linked is not None or KEY_DATES not in state):
-        low, high = bounds
-        start = min(max(view.start or low, low), high)
-        end = max(min(view.end or high, high), start)
-        state[KEY_DATES] = (start, end)
-    if linked is not None or KEY_UNDATED not in state:
-        state[KEY_UNDATED] = view.include_undated or (linked is not None and
-                                                      view.start is None and view.end is None)
-    for side in SIDES:
-        if linked is not None or side_key(side) not in state:
-            state[side_key(side)] = not view.sides or side in view.sides
-    if linked is not None or KEY_TYPES not in state:
-        state[KEY_TYPES] = list(view.types or EVENT_TYPES)
-
-
-def sidebar_filters(frame: pd.DataFrame) -> tuple[Filters, bool]:
-    """Draw the filters; return the view and whether anything at all is selected."""
-    _init_widgets(frame)
-    sb = st.sidebar
-    sb.header("Filters")
-    start = end = None
-    include_undated = True
-    bounds = data.date_bounds(frame)
-    if bounds is not None:
-        low, high = bounds
-        picked = sb.date_input(
-            "Event dates", min_value=low, max_value=high, key=KEY_DATES,
-            help="Events whose date (or the span a coarse date stands for) overlaps this range.",
-        )
-        start, end = _date_range(picked, low, high)
-        include_undated = sb.checkbox("Keep events with no date", key=KEY_UNDATED)
-        if (start, end) == (low, high) and include_undated:
-            start = end = None  # the whole range with undated events: no date filter at all
-    sb.markdown("**Reporting side**")
-    ticked = tuple(s for s in SIDES if sb.checkbox(SIDE_LABELS[s], key=side_key(s)))
-    types = sb.multiselect(
-        "Event type", options=list(EVENT_TYPES), format_func=lambda t: TYPE_LABELS.get(t, t),
-        key=KEY_TYPES,
-    )
-    view = Filters(
-        start=start, end=end,
-        sides=() if len(ticked) == len(SIDES) else ticked,
-        types=() if len(types) == len(EVENT_TYPES) else tuple(types),
-        include_undated=include_undated and start is not None,
-    )
-    return view, bool(ticked) and bool(types)
-
-
-def _mirror_in_address(view: Filters, any_selected: bool) -> str:
-    """Keep the view in the page's address (bookmarkable) and return its code."""
-    code = filters_query(view) if any_selected else ""
-    wanted = _pairs_by_key(code)
-    current = {k: st.query_params.get_all(k) for k in QUERY_KEYS if k in st.query_params}
-    if wanted != current:
-        for key in QUERY_KEYS:
-            if key in st.query_params:
-                del st.query_params[key]
-        for key, values in wanted.items():
-            st.query_params[key] = values
-    return code
-
-
-def _pairs_by_key(code: str) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for key, value in parse_qsl(code, keep_blank_values=True):
-        out.setdefault(key, []).append(value)
-    return out
-
-
-def _date_range(picked: Any, low: dt.date, high: dt.date) -> tuple[dt.date, dt.date]:
-    """The range a date input gave: half a range (mid-selection) runs to the end."""
-    if isinstance(picked, dt.date):
-        return picked, high
-    values = [d for d in (picked or ()) if d is not None]
-    if not values:
-        return low, high
-    first = values[0]
-    last = values[1] if len(values) > 1 else high
-    return (first, last) if first <= last else (last, first)
 
 
 # -- the page -------------------------------------------------------------------
@@ -244,40 +156,105 @@ def map_page(app_dir: Path, argv: Sequence[str] | None = None) -> None:
         return
     try:
         frame, messages = _load_events(
-            options.store, options.articles, data.source_stamp(options.store, options.articles)
+            options.store, options.articles,
+            data.source_stamp(options.store, data.corrections_path(options.store),
+                              options.articles),
         )
     except data.EventsUnavailable as exc:
         _report_once(str(exc))
-        st.error(str(exc))
+        st.error(markdown_text(str(exc)))
         st.info("Give another store with `streamlit run streamlit_app.py -- --store PATH` "
                 f"or the {data.STORE_ENV} environment variable; the file above was not changed.")
         return
-    for message in messages:
-        st.warning(message)
+    for message in messages:  # they quote store records: untrusted text
+        st.warning(markdown_text(message))
 
+    everything = frame  # with the events reviewers marked wrong or merged, for the Review tab
+    frame = current_events(frame)
+    map_tab, review_tab, upload_tab = st.tabs(["Map", "Review", "Bring articles in"])
+    with review_tab:
+        review.review_tab(everything, options.store)
+    with upload_tab:
+        upload.upload_tab(options.store)
+    with map_tab:
+        _workspace(frame, options)
+
+
+def _workspace(frame: pd.DataFrame, options: PageOptions) -> None:
+    """The map tab: filters, tally, map, timeline, table, cards and export."""
+    workspace.apply_brush(data.date_bounds(frame))
     view, any_selected = sidebar_filters(frame)
-    shown = apply_filters(frame, view) if any_selected else frame.iloc[0:0]
-    code = _mirror_in_address(view, any_selected)
+    shown = apply_view(frame, view) if any_selected else frame.iloc[0:0]
+    workspace.take_table_selection(shown)
+    view = view.replace(selected=str(st.session_state.get(KEY_SELECTED) or ""))
+    filters, more = filters_of_view(view)
     located = int((shown["lon"].notna() & shown["lat"].notna()).sum())
     st.sidebar.metric("Events shown", len(shown))
     st.sidebar.caption(
-        f"of {len(frame)} in {'the bundled sample' if options.store is None else options.store}"
+        f"of {len(frame)} in "
+        f"{'the bundled sample' if options.store is None else display_location(options.store)}"
     )
     if len(shown) > located:
         st.sidebar.caption(f"{len(shown) - located} shown event(s) have no place and are "
                            "not on the map.")
     st.sidebar.caption("View code (`python -m dashboard export --view CODE`):")
+    code = filters_query(filters) if any_selected else ""
     st.sidebar.code(code or ("(all events)" if any_selected else "(nothing selected)"),
                     language=None)
+    if more:
+        st.sidebar.caption("The code holds dates, sides and types; the other filters are "
+                           "kept in the page's link.")
 
+    workspace.tally(shown)
     basemap, layers, geo_messages = _load_geodata()
     for message in geo_messages:
-        st.warning(message)
+        st.warning(markdown_text(message))
     day = view.end or dt.date.today()
-    fmap = build_map(shown, basemap=basemap, boundaries=data.boundaries_on(day, layers))
+    fmap = build_map(shown, basemap=basemap, boundaries=data.boundaries_on(day, layers),
+                     fit_to_events=_place_map_at(view, frame) is None, precision_areas=True,
+                     area_shapes=_district_shapes())
+    place = _place_map_at(view, frame)
+    if place is not None:
+        fmap.location = [place[0][0], place[0][1]]
+        fmap.options["zoom"] = place[1]
     st_folium(fmap, key=KEY_MAP, returned_objects=[], height=MAP_HEIGHT,
               use_container_width=True)
     _credits()
+    undated_view = view.replace(start=None, end=None, include_undated=False, selected="",
+                                center=None, zoom=None)
+    stamp = (len(frame), data.source_stamp(options.store, data.corrections_path(options.store)))
+    workspace.timeline(apply_view(frame, undated_view) if any_selected else shown,
+                       key=(undated_view, any_selected, stamp))
+    left, right = st.columns([3, 2])
+    with left:
+        workspace.event_table(shown)
+    with right:
+        workspace.evidence_card(frame, view.selected,
+                                _article_texts(options.articles,
+                                               data.source_stamp(options.articles)))
+    workspace.incident_card(shown, view.selected,
+                            key=(view.replace(selected="", center=None, zoom=None),
+                                 any_selected, stamp))
+    with st.expander("Export this view"):
+        workspace.export_panel(shown, filters, "Karabakh Conflict Map")
+    mirror_in_address(view, any_selected)
+
+
+def _place_map_at(view: View, frame: pd.DataFrame) -> tuple[tuple[float, float], int] | None:
+    """Where the map opens: the link's centre and zoom, else the selected event, else None.
+
+    None lets the map fit the shown events.
+    """
+    if view.center is not None:
+        return view.center, view.zoom or SELECTED_ZOOM["settlement"]
+    if view.selected:
+        hit = frame.loc[frame["event_id"].astype(str) == view.selected,
+                        ["lat", "lon", "geo_precision"]].dropna(subset=["lat", "lon"])
+        if not hit.empty:
+            row = hit.iloc[0]
+            zoom = view.zoom or SELECTED_ZOOM.get(str(row["geo_precision"]), 9)
+            return (float(row["lat"]), float(row["lon"])), zoom
+    return None
 
 
 def _credits() -> None:

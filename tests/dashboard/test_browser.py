@@ -6,12 +6,14 @@ each test opens a fresh page, so each has its own session and filters.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,13 +38,14 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app_url():
+@contextlib.contextmanager
+def running_app(store: Path, *more: str) -> Iterator[str]:
+    """``streamlit run`` of the app on a free loopback port over ``store``; yields its URL."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("KCM_")}
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
            "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
-           "--browser.gatherUsageStats=false", "--", "--store", str(FIXTURE)]
+           "--browser.gatherUsageStats=false", "--", "--store", str(store), *more]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -69,6 +72,12 @@ def app_url():
             proc.wait()
         if proc.stdout:
             proc.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with running_app(FIXTURE) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +176,8 @@ def test_markers_are_drawn_with_nothing_fetched_from_outside(visit):
 
 def test_side_filter_changes_count_and_markers(visit):
     visit.wait_markers(8)
-    visit.page.get_by_text("Armenian side", exact=True).click()
+    # The label carries the side's count under the other filters.
+    visit.page.get_by_text("Armenian side (3)", exact=True).click()
     visit.page.wait_for_function(
         "() => document.querySelector(\"[data-testid='stMetricValue']\").innerText.trim() === '6'",
         timeout=WAIT_MS)

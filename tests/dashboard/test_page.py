@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import socket
 from pathlib import Path
 
 import pytest
@@ -74,8 +76,15 @@ def test_type_filter_narrows_the_events(monkeypatch):
 
 def test_every_widget_has_a_key(monkeypatch):
     at = run_page(monkeypatch, FIXTURE)
-    widgets = [*at.checkbox, *at.date_input, *at.multiselect]
-    assert len(widgets) == 6
+    sb = at.sidebar
+    filters = [*sb.checkbox, *sb.date_input, *sb.multiselect, *sb.number_input,
+               *sb.text_input, *sb.button]
+    # 3 sides + undated + settlement-only + day-only; dates; types, claimant, region,
+    # outlet, article; deaths; search; 3 date presets.
+    assert len(filters) == 6 + 1 + 5 + 1 + 1 + 3
+    widgets = [*at.checkbox, *at.date_input, *at.multiselect, *at.number_input,
+               *at.text_input, *at.button, *at.selectbox, *at.text_area]
+    assert len(widgets) > len(filters)
     assert all(w.key and w.key.startswith("kcm_") for w in widgets)
 
 
@@ -88,6 +97,11 @@ def test_without_a_store_the_bundled_sample_is_shown(monkeypatch):
     assert shown(at) == len(events) > 0
     assert errors == [] and not at.error
     assert "bundled sample" in at.sidebar.caption[0].value
+
+
+def shown_text(markdown: str) -> str:
+    """What a reader sees of a message whose untrusted parts were Markdown-escaped."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 @pytest.mark.parametrize(
@@ -106,7 +120,7 @@ def test_unusable_store_gives_a_message_and_is_left_alone(monkeypatch, tmp_path,
     store.write_bytes(content)
     at = run_page(monkeypatch, store)
     assert len(at.error) == 1
-    assert says in at.error[0].value
+    assert says in shown_text(at.error[0].value)
     assert not at.metric  # nothing half-drawn
     assert store.read_bytes() == content
 
@@ -115,7 +129,7 @@ def test_missing_store_gives_a_message_and_is_not_created(monkeypatch, tmp_path)
     store = tmp_path / "nowhere.gpkg"
     at = run_page(monkeypatch, store)
     assert len(at.error) == 1
-    assert "nowhere.gpkg" in at.error[0].value
+    assert "nowhere.gpkg" in shown_text(at.error[0].value)
     assert not store.exists()
 
 
@@ -126,7 +140,19 @@ def test_refused_records_are_reported_and_the_rest_shown(monkeypatch, tmp_path):
     store.write_text(json.dumps(doc), encoding="utf-8")
     at = run_page(monkeypatch, store)
     assert shown(at) == 8
-    assert any("fx-001" in w.value and "reporting_side" in w.value for w in at.warning)
+    assert any("fx-001" in shown_text(w.value) and "reporting_side" in shown_text(w.value)
+               for w in at.warning)
+
+
+def test_database_password_never_reaches_the_page(monkeypatch):
+    with socket.socket() as sock:  # a loopback port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    at = run_page(monkeypatch, f"postgresql://analyst:s3cretpw@127.0.0.1:{port}/events")
+    texts = [shown_text(e.value) for e in at.error]
+    assert texts and f"analyst@127.0.0.1:{port}/events" in texts[0]
+    page = " ".join(str(el.value) for el in at.main if hasattr(el, "value"))
+    assert "s3cretpw" not in " ".join(texts) + page
 
 
 def test_command_line_store_wins_over_the_environment():
@@ -189,4 +215,4 @@ def test_dates_in_the_address_leave_out_undated_events(monkeypatch):
 def test_bad_view_in_the_address_is_reported_and_ignored(monkeypatch):
     at = run_page(monkeypatch, FIXTURE, {"from": "yesterday"})
     assert shown(at) == 9
-    assert any("from" in w.value and "yesterday" in w.value for w in at.warning)
+    assert any("from" in w.value and "yesterday" in w.value for w in at.info)

@@ -701,3 +701,20 @@ def test_geopackage_date_filter_is_served_by_an_index(tmp_path):
             f"EXPLAIN QUERY PLAN SELECT * FROM events WHERE {where}"))
     con.close()
     assert "events_date_start_idx" in plan
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        ("postgresql://ann:pw@db.local:5432/kcm", "postgresql://ann@db.local:5432/kcm"),
+        ("postgresql://ann:pw@db.local/kcm?sslmode=require",
+         "postgresql://ann@db.local/kcm?sslmode=require"),
+        ("host=db.local password=pw dbname=kcm", "host=db.local password=*** dbname=kcm"),
+        ("postgresql://db.local/kcm?password=pw&x=1", "postgresql://db.local/kcm?password=***&x=1"),
+        ("events/my store.gpkg", "events/my store.gpkg"),
+    ],
+)
+def test_display_location_drops_passwords(given, shown):
+    from events.store import display_location
+
+    assert display_location(given) == shown
