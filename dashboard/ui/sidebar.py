@@ -173,11 +173,20 @@ def _apply_preset(name: str, bounds: tuple[dt.date, dt.date],
     set_dates(*preset_range(name, data_range))
 
 
-def _count_label(counts: Mapping[str, int]) -> Any:
-    def label(value: str, names: Mapping[str, str] | None = None) -> str:
-        text = (names or {}).get(value, value)
-        return f"{text} ({int(counts.get(value, 0))})"
-    return label
+def _counts_caption(counts: Mapping[str, int], names: Mapping[str, str] | None = None,
+                    *, top: int = 6) -> str:
+    """Events per value under the other filters, for a caption under a multiselect.
+
+    Counts stay out of the options' labels: the browser matches a multiselect's
+    chosen values by label, so a label whose count changed would drop out of
+    the selection at the next filter change.
+    """
+    ranked = sorted(((int(n), v) for v, n in counts.items() if int(n)), key=lambda p: (-p[0], p[1]))
+    if not ranked:
+        return "No matching events."
+    shown = ", ".join(f"{(names or {}).get(v, v)} {n}" for n, v in ranked[:top])
+    more = f" and {len(ranked) - top} more" if len(ranked) > top else ""
+    return markdown_text(f"Matching: {shown}{more}.")
 
 
 def _options(frame: pd.DataFrame, name: str, chosen: list[str]) -> list[str]:
@@ -221,15 +230,15 @@ def sidebar_filters(frame: pd.DataFrame) -> tuple[View, bool]:
     side_counts = counts["sides"]
     ticked = tuple(s for s in SIDES if sb.checkbox(
         f"{SIDE_LABELS[s]} ({int(side_counts.get(s, 0))})", key=side_key(s)))
-    type_label = _count_label(counts["types"])
     types = sb.multiselect("Event type", options=list(EVENT_TYPES),
-                           format_func=lambda t: type_label(t, TYPE_LABELS), key=KEY_TYPES)
+                           format_func=TYPE_LABELS.get, key=KEY_TYPES)
+    sb.caption(_counts_caption(counts["types"], TYPE_LABELS))
     lists: dict[str, tuple[str, ...]] = {}
     for name, (label, key) in _LISTS.items():
-        fmt = _count_label(counts[name])
         lists[name] = tuple(sb.multiselect(
-            label, options=_options(frame, name, list(state.get(key, []))), format_func=fmt,
+            label, options=_options(frame, name, list(state.get(key, []))),
             key=key, placeholder="All"))
+        sb.caption(_counts_caption(counts[name]))
     precise_geo = sb.checkbox("Placed at a settlement only", key=KEY_PRECISE_GEO,
                               help="Leave out events known only to a district, region or "
                                    "country.")

@@ -194,6 +194,23 @@ def test_side_filter_changes_count_and_markers(visit):
     assert visit.errors == []
 
 
+def test_second_side_click_keeps_every_other_filter(visit):
+    """Counts change on every click; no other filter may narrow silently because of it."""
+    visit.wait_markers(8)
+    page = visit.page
+    # The fixture: 3 Armenian-side, 4 Azerbaijani-side and 2 third-party events.
+    for label, count in (("Armenian side", "6"), ("Azerbaijani side", "2"),
+                         ("Armenian side", "5")):
+        page.get_by_text(label, exact=False).first.click()
+        page.wait_for_function(
+            "n => document.querySelector(\"[data-testid='stMetricValue']\")"
+            ".innerText.trim() === n", arg=count, timeout=WAIT_MS)
+    page.wait_for_function("() => location.search.includes('side=')", timeout=WAIT_MS)
+    assert "type=" not in page.url
+    assert visit.map_frame().locator(".kcm-side-azerbaijani").count() == 0
+    assert visit.errors == []
+
+
 def test_date_filter_changes_count_and_markers(visit):
     visit.wait_markers(8)
     page = visit.page
