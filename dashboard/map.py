@@ -8,8 +8,10 @@ network.
 Drawing cost decides the form: every event goes into ONE ``GeoJson`` layer
 whose JavaScript ``pointToLayer`` builds each symbol from a small table of
 SVG icons, so Python serialises one FeatureCollection instead of building one
-folium object per point (seconds per thousand events), and the page stays fast
-at tens of thousands of events.
+folium object per point (seconds per thousand events). Above
+:data:`BIN_THRESHOLD` located events even that is too heavy for the browser,
+and the events are drawn as count circles per grid cell
+(:func:`dashboard.aggregate.map_data`), each a small pie of the sides.
 
 Article text and analyst notes are untrusted: every value that reaches a
 popup is HTML-escaped here, in Python, and only ``http``/``https`` links are
@@ -58,6 +60,14 @@ EVENTS_LAYER_NAME = "Events"
 #: slow to open and to pan, and hide each other anyway.
 CLUSTER_THRESHOLD = 1000
 CLUSTER_UNTIL_ZOOM = 12
+#: Above this many located events the map draws count circles per grid cell
+#: (:func:`dashboard.aggregate.map_data`) instead of one symbol and popup per event:
+#: at 100,000 events the per-event page weighs tens of megabytes and takes the
+#: browser many seconds to draw, while a few hundred circles stay light at any count.
+BIN_THRESHOLD = 3000
+BINS_LAYER_NAME = "Events (counts per area)"
+#: Diameter range (pixels) of a count circle; the size grows with the log of the count.
+BIN_MIN_PX, BIN_MAX_PX = 22, 54
 
 #: Columns of the events frame the map reads (others are ignored).
 POPUP_COLUMNS: tuple[str, ...] = (
@@ -343,6 +353,119 @@ def events_layer(frame: pd.DataFrame) -> folium.GeoJson:
     )
 
 
+# -- count circles (many events) ---------------------------------------------
+
+
+def bin_tooltip(n: int, split: Iterable[int], *, place: str | None = None,
+                precision: str | None = None) -> str:
+    """Escaped tooltip of a count circle: how many events, how many per side, where."""
+    head = f"{n:,} event{'s' if n != 1 else ''}"
+    if place:
+        head += f" placed only to {place}" + (f" ({precision})" if precision else "")
+    lines = [f"<b>{_esc(head)}</b>"]
+    for side, count in zip(SIDES, split, strict=True):
+        if count:
+            lines.append(f"{_esc(SIDE_LABELS.get(side, side))}: {int(count):,}")
+    return '<div class="kcm-bin-tip">' + "<br>".join(lines) + "</div>"
+
+
+def bin_size_px(n: int) -> int:
+    """Diameter of a count circle: grows with the log of the count, within fixed bounds."""
+    size = BIN_MIN_PX + 6 * math.log10(max(int(n), 1))
+    return int(min(BIN_MAX_PX, round(size)))
+
+
+def bin_features(frame: pd.DataFrame, *, zoom: int,
+                 bbox: tuple[float, float, float, float] | None = None,
+                 area_shapes: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Count circles of :func:`dashboard.aggregate.map_data`, ready to draw.
+
+    Every located event is in exactly one circle: settlement-level events in
+    their grid cell, area-level events in their area's circle. Each feature
+    carries its count ``n``, the per-side counts ``s`` (``SIDES`` order, the
+    pie the circle draws) and an escaped tooltip; nothing per event is sent.
+    """
+    from dashboard.aggregate import map_data
+
+    return _bin_collection(map_data(frame, zoom=zoom, bbox=bbox, max_points=0,
+                                    area_shapes=area_shapes))
+
+
+def _bin_collection(data: Any) -> dict[str, Any]:
+    out = []
+    for feat in data.features["features"]:
+        props = feat["properties"]
+        n, split = int(props["n"]), [int(x) for x in props["s"]]
+        tip = bin_tooltip(n, split, place=props.get("name"), precision=props.get("g"))
+        out.append({"type": "Feature", "geometry": feat["geometry"],
+                    "properties": {"n": n, "s": split, "tip": tip}})
+    return {"type": "FeatureCollection", "features": out}
+
+
+def _bin_to_layer_js() -> JsCode:
+    colours = [style.side_colour(s) for s in SIDES]
+    return JsCode(
+        "function (feature, latlng) {\n"
+        f"  var colours = {_js_json(colours)}, p = feature.properties;\n"
+        "  var n = p.n, d = Math.min(%d, Math.round(%d + 6 * Math.log10(Math.max(n, 1))));\n"
+        "  var r = d / 2, c = r, a0 = -Math.PI / 2, parts = [];\n"
+        "  p.s.forEach(function (k, i) {\n"
+        "    if (!k) return;\n"
+        "    if (k === n) { parts.push('<circle cx=\"' + c + '\" cy=\"' + c + '\" r=\"' + r +\n"
+        "      '\" fill=\"' + colours[i] + '\"/>'); return; }\n"
+        "    var a1 = a0 + 2 * Math.PI * k / n, big = (a1 - a0) > Math.PI ? 1 : 0;\n"
+        "    parts.push('<path d=\"M' + c + ',' + c + 'L' + (c + r * Math.cos(a0)) + ',' +\n"
+        "      (c + r * Math.sin(a0)) + 'A' + r + ',' + r + ' 0 ' + big + ' 1 ' +\n"
+        "      (c + r * Math.cos(a1)) + ',' + (c + r * Math.sin(a1)) + 'Z\" fill=\"' +\n"
+        "      colours[i] + '\"/>');\n"
+        "    a0 = a1;\n"
+        "  });\n"
+        "  var svg = '<svg data-n=\"' + n + '\" width=\"' + d + '\" height=\"' + d + '\">' +\n"
+        "    parts.join('') +\n"
+        "    '<circle cx=\"' + c + '\" cy=\"' + c + '\" r=\"' + (r * 0.6) +\n"
+        "    '\" fill=\"#fff\" fill-opacity=\"0.9\"/></svg><span>' +\n"
+        "    (n >= 10000 ? Math.round(n / 1000) + 'k' : n) + '</span>';\n"
+        "  var icon = L.divIcon({html: svg, className: 'kcm-bin', iconSize: [d, d],\n"
+        "    iconAnchor: [r, r]});\n"
+        "  return L.marker(latlng, {icon: icon, alt: n + ' events', riseOnHover: true});\n"
+        "}" % (BIN_MAX_PX, BIN_MIN_PX)
+    )
+
+
+_BIND_BIN_JS = JsCode(
+    "function (feature, layer) {\n"
+    "  layer.bindTooltip(feature.properties.tip, {direction: 'top'});\n"
+    "  layer.bindPopup(feature.properties.tip);\n"
+    "}"
+)
+
+
+def bins_layer(features: dict[str, Any]) -> folium.GeoJson:
+    """Count circles (:func:`bin_features`) as one GeoJson layer with side-mix pies."""
+    return BulkGeoJson(
+        features,
+        name=BINS_LAYER_NAME,
+        on_each_feature=_BIND_BIN_JS,
+        point_to_layer=_bin_to_layer_js(),
+    )
+
+
+def fit_zoom(bounds: list[list[float]] | None, *, width_px: int = 900,
+             height_px: int = 600) -> int:
+    """The zoom at which Leaflet's ``fitBounds`` will show ``bounds`` (grid size for bins)."""
+    if not bounds:
+        return DEFAULT_ZOOM
+    (south, west), (north, east) = bounds
+    spans = []
+    if east > west:
+        spans.append(math.log2(width_px * 360.0 / (256.0 * (east - west))))
+    if north > south:
+        spans.append(math.log2(height_px * 170.0 / (256.0 * (north - south))))
+    if not spans:
+        return FIT_MAX_ZOOM
+    return int(max(3, min(FIT_MAX_ZOOM, math.floor(min(spans)))))
+
+
 # -- basemap and boundaries --------------------------------------------------
 
 
@@ -544,6 +667,10 @@ MAP_CSS = (
     ".kcm-popup{font:13px/1.4 sans-serif;}.kcm-popup table{border-collapse:collapse;}"
     ".kcm-popup th{text-align:left;vertical-align:top;padding-right:6px;}"
     ".kcm-popup i{color:#666;font-style:normal;}.kcm-popup .kcm-id{color:#777;font-size:11px;}"
+    ".kcm-bin{position:relative;}.kcm-bin svg{display:block;overflow:visible;"
+    "filter:drop-shadow(0 0 1px #333);}.kcm-bin span{position:absolute;left:0;right:0;"
+    "top:50%;transform:translateY(-50%);text-align:center;font:bold 10px/1 sans-serif;"
+    "color:#222;}.kcm-bin-tip{font:12px/1.4 sans-serif;}"
 )
 
 
@@ -606,6 +733,9 @@ def build_map(
     fit_to_events: bool = True,
     precision_areas: bool = False,
     area_shapes: Mapping[str, Any] | None = None,
+    zoom: int | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    bin_threshold: int = BIN_THRESHOLD,
 ) -> folium.Map:
     """The folium map of ``events`` over the offline basemap, with legend and layer switcher.
 
@@ -614,6 +744,11 @@ def build_map(
     Leaflet into the page itself (for a standalone HTML file); otherwise it is
     linked under ``asset_prefix``, where :func:`dashboard.assets.install_static`
     put it.
+
+    Up to ``bin_threshold`` located events each get their symbol and popup;
+    above it they are drawn as count circles on a grid sized for ``zoom`` (the
+    zoom the map opens at; when None, the zoom that fits the events), limited
+    to ``bbox`` (west, south, east, north) when one is given.
     """
     m = folium.Map(
         location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None, max_zoom=MAX_ZOOM,
@@ -632,8 +767,27 @@ def build_map(
         has_countries = any(getattr(b, "kind", "") == "country" for b in boundaries)
         add_basemap(m, basemap, skip_countries=has_countries)
     add_boundaries(m, boundaries)
-    if precision_areas:
-        add_precision_areas(m, events, area_shapes)
+    located = int((events["lon"].notna() & events["lat"].notna()).sum()) if len(events) else 0
+    if located > bin_threshold:
+        _add_bins(m, events, zoom=zoom, bbox=bbox, area_shapes=area_shapes,
+                  fit_to_events=fit_to_events, precision_areas=precision_areas)
+    else:
+        if precision_areas:
+            add_precision_areas(m, events, area_shapes)
+        _add_symbols(m, events, fit_to_events=fit_to_events)
+    MapStyle(MAP_CSS).add_to(m)
+    Legend(
+        '<details open class="kcm-legend-box"><summary style="cursor:pointer;'
+        'font:bold 12px sans-serif;background:#fff;padding:2px 6px;border-radius:4px">'
+        f"Legend</summary>{style.legend_html()}</details>"
+    ).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    assets.localise(m, inline=inline_assets, prefix=asset_prefix)
+    return m
+
+
+def _add_symbols(m: folium.Map, events: pd.DataFrame, *, fit_to_events: bool) -> None:
+    """One symbol and popup per located event (clustered above ``CLUSTER_THRESHOLD``)."""
     layer = events_layer(events)
     if len(layer.data["features"]) > CLUSTER_THRESHOLD:
         # The markers are added in chunks so the page stays responsive while they load.
@@ -650,12 +804,83 @@ def build_map(
         bounds = focus_bounds(layer.data["features"])
         if bounds:
             m.fit_bounds(bounds, padding=(30, 30), max_zoom=FIT_MAX_ZOOM)
-    MapStyle(MAP_CSS).add_to(m)
-    Legend(
-        '<details open class="kcm-legend-box"><summary style="cursor:pointer;'
-        'font:bold 12px sans-serif;background:#fff;padding:2px 6px;border-radius:4px">'
-        f"Legend</summary>{style.legend_html()}</details>"
-    ).add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
-    assets.localise(m, inline=inline_assets, prefix=asset_prefix)
-    return m
+
+
+def _add_bins(m: folium.Map, events: pd.DataFrame, *, zoom: int | None,
+              bbox: tuple[float, float, float, float] | None,
+              area_shapes: Mapping[str, Any] | None, fit_to_events: bool,
+              precision_areas: bool) -> None:
+    """Count circles for a frame too large for one symbol per event.
+
+    The precision areas come from the same :func:`dashboard.aggregate.map_data`
+    result and are drawn as one layer: one folium object per area costs a
+    Jinja compile each, about a second per thousand areas.
+    """
+    from dashboard.aggregate import map_data
+
+    bounds = None
+    if fit_to_events:
+        located = events[events["lon"].notna() & events["lat"].notna()]
+        west, south, east, north = FOCUS_BBOX
+        inside = located[located["lon"].between(west, east) & located["lat"].between(south,
+                                                                                     north)]
+        if len(inside):
+            bounds = [[float(inside["lat"].min()), float(inside["lon"].min())],
+                      [float(inside["lat"].max()), float(inside["lon"].max())]]
+    if zoom is None:
+        zoom = fit_zoom(bounds) if bounds else DEFAULT_ZOOM
+    data = map_data(events, zoom=int(zoom), bbox=bbox, max_points=0, area_shapes=area_shapes)
+    if precision_areas:
+        _area_layer(data, [f for f in data.features["features"] if "g" in f["properties"]]
+                    ).add_to(m)
+    bins_layer(_bin_collection(data)).add_to(m)
+    if bounds:
+        m.fit_bounds(bounds, padding=(30, 30), max_zoom=FIT_MAX_ZOOM)
+
+
+def _area_layer(data: Any, area_features: list[dict[str, Any]]) -> folium.FeatureGroup:
+    """Areas of imprecise events (outline when known, else a circle) as two bulk layers."""
+    group = folium.FeatureGroup(name=AREAS_LAYER_NAME, show=True)
+    circles, outlines = [], {f["id"]: f for f in data.areas["features"]}
+    drawn = []
+    for feat in area_features:
+        props = feat["properties"]
+        split = dict(zip(SIDES, props["s"], strict=True))
+        colour = style.side_colour(max(split, key=split.get))
+        tip = _esc(f"{props.get('name') or 'Unnamed area'} ({props['g']}): {props['n']} "
+                   "event(s) placed only to this area")
+        common = {"c": colour, "g": str(props["g"]), "tip": tip}
+        if "a" in props and props["a"] in outlines:
+            drawn.append({"type": "Feature", "geometry": outlines[props["a"]]["geometry"],
+                          "properties": common})
+        else:
+            circles.append({"type": "Feature", "geometry": feat["geometry"],
+                            "properties": {**common, "r": props.get("r", 15_000)}})
+    opts = dict(AREA_STYLE)
+    if drawn:
+        BulkGeoJson({"type": "FeatureCollection", "features": drawn}, control=False,
+                    on_each_feature=_AREA_TIP_JS).add_to(group)
+    if circles:
+        BulkGeoJson({"type": "FeatureCollection", "features": circles}, control=False,
+                    on_each_feature=_AREA_TIP_JS,
+                    point_to_layer=JsCode(
+                        "function (feature, latlng) {\n"
+                        f"  var o = {_js_json(opts)}, p = feature.properties;\n"
+                        "  o.color = p.c; o.fillColor = p.c; o.radius = p.r;\n"
+                        "  o.className = 'kcm-area kcm-area-' + p.g;\n"
+                        "  return L.circle(latlng, o);\n"
+                        "}")).add_to(group)
+    return group
+
+
+_AREA_TIP_JS = JsCode(
+    "function (feature, layer) {\n"
+    "  var p = feature.properties;\n"
+    "  if (layer.setStyle && !(layer instanceof L.Circle)) {\n"
+    f"    var o = {_js_json(AREA_STYLE)};\n"
+    "    o.color = p.c; o.fillColor = p.c; o.className = 'kcm-area kcm-area-' + p.g;\n"
+    "    layer.setStyle(o);\n"
+    "  }\n"
+    "  layer.bindTooltip(p.tip);\n"
+    "}"
+)

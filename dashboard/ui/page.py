@@ -210,10 +210,10 @@ def _workspace(frame: pd.DataFrame, options: PageOptions) -> None:
     for message in geo_messages:
         st.warning(markdown_text(message))
     day = view.end or dt.date.today()
-    fmap = build_map(shown, basemap=basemap, boundaries=data.boundaries_on(day, layers),
-                     fit_to_events=_place_map_at(view, frame) is None, precision_areas=True,
-                     area_shapes=_district_shapes())
     place = _place_map_at(view, frame)
+    fmap = build_map(shown, basemap=basemap, boundaries=data.boundaries_on(day, layers),
+                     fit_to_events=place is None, precision_areas=True,
+                     area_shapes=_district_shapes(), zoom=None if place is None else place[1])
     if place is not None:
         fmap.location = [place[0][0], place[0][1]]
         fmap.options["zoom"] = place[1]

@@ -312,3 +312,72 @@ def test_town_labels_do_not_crowd():
         geometry=[Point(44.5, 40.18), Point(44.52, 40.2), Point(46.3, 39.5)], crs=4326,
     )
     assert [name for name, _, _ in declutter_towns(towns)] == ["Capital", "Far town"]
+
+
+def bins_of(page: str) -> list[dict]:
+    """The count-circle features embedded in a binned page (they carry ``n`` and ``s``)."""
+    found = []
+    for match in re.finditer(r'_add\((\{"features": .*?\})\);\n', page):
+        feats = json.loads(match.group(1))["features"]
+        if feats and "n" in feats[0]["properties"] and "tip" in feats[0]["properties"] \
+                and "s" in feats[0]["properties"]:
+            found.extend(feats)
+    return found
+
+
+def test_many_events_are_drawn_as_count_circles_with_side_counts(make_event):
+    sides = ["armenian", "azerbaijani", "azerbaijani", "third_party"]
+    events = [make_event(event_id=f"b{i}", reporting_side=sides[i % 4],
+                         lon=46 + (i % 40) / 40, lat=39.5 + (i // 40) / 40)
+              for i in range(200)]
+    frame = events_to_frame(events)
+    page = build_map(frame, bin_threshold=100, zoom=8).get_root().render()
+    circles = bins_of(page)
+    assert 0 < len(circles) < 200
+    assert sum(f["properties"]["n"] for f in circles) == 200
+    totals = [sum(f["properties"]["s"][i] for f in circles) for i in range(len(SIDES))]
+    assert totals == [sum(1 for s in sides * 50 if s == side) for side in SIDES]
+    assert '"popup"' not in page  # no per-event popup is sent when binned
+    tip = circles[0]["properties"]["tip"]
+    assert "event" in tip and SIDE_LABELS["azerbaijani"] in page
+    below = build_map(frame, bin_threshold=200).get_root().render()
+    assert bins_of(below) == []
+    assert len(embedded_features(below)) == 200
+
+
+def test_count_circle_tooltip_is_escaped():
+    tip = dmap_bin_tooltip()(3, [1, 2, 0], place="<script>alert(1)</script>",
+                             precision="district")
+    assert "<script>" not in tip and "&lt;script&gt;" in tip
+    assert f"{SIDE_LABELS['armenian']}: 1" in tip and f"{SIDE_LABELS['azerbaijani']}: 2" in tip
+    assert SIDE_LABELS["third_party"] not in tip
+
+
+def dmap_bin_tooltip():
+    from dashboard.map import bin_tooltip
+
+    return bin_tooltip
+
+
+def test_binned_areas_of_imprecise_events_are_one_layer(make_event):
+    events = [make_event(event_id=f"p{i}", lon=46 + (i % 30) / 30, lat=39.5 + (i // 30) / 30)
+              for i in range(120)]
+    events += [make_event(event_id=f"d{i}", place=f"<b>Area {i % 3}</b>",
+                          geo_precision="district", lon=46.5 + i % 3, lat=40.0)
+               for i in range(30)]
+    page = build_map(events_to_frame(events), bin_threshold=100, zoom=8,
+                     precision_areas=True).get_root().render()
+    circles = bins_of(page)
+    assert sum(f["properties"]["n"] for f in circles) == 150
+    assert page.count("L.circle(latlng, o)") == 1  # all areas in one layer, not one object each
+    assert "<b>Area 0</b>" not in page
+    assert "&lt;b&gt;Area 0" in page.replace("\\u0026", "&")
+
+
+def test_bin_grid_follows_the_zoom(make_event):
+    events = [make_event(event_id=f"z{i}", lon=45 + (i % 50) / 10, lat=39 + (i // 50) / 10)
+              for i in range(500)]
+    frame = events_to_frame(events)
+    coarse = bins_of(build_map(frame, bin_threshold=100, zoom=6).get_root().render())
+    fine = bins_of(build_map(frame, bin_threshold=100, zoom=10).get_root().render())
+    assert len(coarse) < len(fine)

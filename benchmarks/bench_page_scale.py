@@ -1,0 +1,230 @@
+"""The map page at 10k and 100k (optionally 1M) synthetic events, end to end in Chromium.
+
+For each size, in one run: fill a GeoPackage store, time the store load, build
+the map the page builds (count circles above ``dashboard.map.BIN_THRESHOLD``
+located events) and weigh its HTML per shown event, next to a baseline of one
+``folium.Marker`` with its popup per event measured in the same run on a
+sample. Then start ``streamlit run streamlit_app.py -- --store PATH`` on a free
+loopback port, open it in headless Chromium (every request off loopback is
+refused) and time page open -> map ready (the map frame holds its circles or
+symbols) and two side-filter clicks (untick Armenian, then Azerbaijani) -> map
+updated (the counts drawn on the map change). Usage::
+
+    python benchmarks/bench_page_scale.py [--sizes 10000 100000] [--sample 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import folium  # noqa: E402
+from bench_workspace import write_store  # noqa: E402
+
+from dashboard.aggregate import district_shapes  # noqa: E402
+from dashboard.map import build_map, popup_html  # noqa: E402
+from events.store import open_store  # noqa: E402
+from events.synthetic import synthetic_frame  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+FRAME = "iframe[title='streamlit_folium.st_folium']"
+WAIT_MS = 60_000
+#: What the map frame shows: (events in count circles, symbols, clusters), or null.
+MAP_STATE = """() => {
+  const f = document.querySelector("iframe[title='streamlit_folium.st_folium']");
+  if (!f || !f.contentDocument || !f.contentDocument.querySelector('.leaflet-container'))
+    return null;
+  const d = f.contentDocument;
+  let binned = 0;
+  d.querySelectorAll('.kcm-bin svg').forEach(s => { binned += parseInt(s.dataset.n, 10); });
+  return [binned, d.querySelectorAll('.kcm-marker').length,
+          d.querySelectorAll('.marker-cluster').length];
+}"""
+READY = f"() => {{ const s = ({MAP_STATE})(); return s !== null && s.some(x => x > 0); }}"
+CHANGED = (f"before => {{ const s = ({MAP_STATE})();"
+           " return s !== null && s.join() !== before.join(); }")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def timed(action):
+    start = time.perf_counter()
+    result = action()
+    return result, time.perf_counter() - start
+
+
+def marker_baseline(frame, sample: int) -> float:
+    """Bytes per event of one folium.Marker with its popup per event, on ``sample`` events."""
+    rows = frame[frame["lon"].notna()].head(sample)
+    empty = len(folium.Map(tiles=None).get_root().render())
+    m = folium.Map(tiles=None)
+    for rec in rows.to_dict("records"):
+        folium.Marker([rec["lat"], rec["lon"]], popup=folium.Popup(popup_html(rec)),
+                      tooltip=str(rec["event_type"])).add_to(m)
+    return (len(m.get_root().render()) - empty) / len(rows)
+
+
+def start_app(store: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+           "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
+           "--browser.gatherUsageStats=false", "--", "--store", str(store)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KCM_")}
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:
+                if resp.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.05)
+        if proc.poll() is not None:
+            raise SystemExit("streamlit exited before it was ready")
+
+
+def browse(browser, url: str, outside: list[str]) -> dict[str, float | list]:
+    """Open the page twice (first open, then with the server's caches warm) and toggle a side."""
+    out: dict[str, float | list] = {}
+
+    def route(r) -> None:
+        parts = urlsplit(r.request.url)
+        if parts.scheme in ("data", "blob", "about") or parts.hostname == "127.0.0.1":
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    for visit in ("first", "warm"):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.route("**/*", route)
+        page = context.new_page()
+        try:
+            t0 = time.perf_counter()
+            page.goto(url)
+            page.wait_for_function(READY, timeout=WAIT_MS, polling=50)
+            out[f"open->map ready, {visit} (s)"] = time.perf_counter() - t0
+            if visit == "first":
+                continue
+            time.sleep(2)  # let the page settle (the address mirror may rerun it once)
+            clicks = []
+            for side in ("Armenian side", "Azerbaijani side"):  # two filter changes
+                before = page.evaluate(MAP_STATE)
+                label = page.locator("[data-testid='stSidebar']").get_by_text(
+                    re.compile(rf"^{side} \(\d+\)$")).first
+                metric = page.locator("[data-testid='stMetricValue']").first.inner_text()
+                t0 = time.perf_counter()
+                label.click()
+                page.wait_for_function(
+                    "m => { const v = document.querySelector(\"[data-testid='stMetricValue']\");"
+                    " return v && v.innerText !== m; }", arg=metric, timeout=WAIT_MS, polling=20)
+                out.setdefault("filter click->'Events shown' updated (s)", []).append(
+                    time.perf_counter() - t0)
+                try:
+                    page.wait_for_function(CHANGED, arg=before, timeout=WAIT_MS, polling=20)
+                except Exception as exc:  # report what the map showed instead
+                    raise SystemExit(f"map did not change from {before}: now "
+                                     f"{page.evaluate(MAP_STATE)}") from exc
+                clicks.append(time.perf_counter() - t0)
+                out.setdefault("map states", []).append((before, page.evaluate(MAP_STATE)))
+            out["filter click->map updated (s)"] = clicks
+        finally:
+            context.close()
+    return out
+
+
+def run_size(size: int, sample: int, browser, workdir: Path) -> dict[str, str]:
+    row: dict[str, str] = {"events": f"{size:,}"}
+    frame = synthetic_frame(size, seed=11)
+    path = workdir / f"events_{size}.gpkg"
+    _, seconds = timed(lambda: write_store(frame, path))
+    row["store write (s)"] = f"{seconds:.1f}"
+    frame, seconds = timed(open_store(path).read_frame)
+    row["store load (s)"] = f"{seconds:.2f}"
+    shapes = district_shapes()
+    located = int((frame["lon"].notna() & frame["lat"].notna()).sum())
+    build = []
+    for _ in range(3):
+        html, seconds = timed(lambda: build_map(frame, precision_areas=True,
+                                                area_shapes=shapes).get_root().render())
+        build.append(seconds)
+    row["map build+render (s, median of 3)"] = f"{statistics.median(build):.2f}"
+    row["map HTML (MB)"] = f"{len(html.encode()) / 1e6:.2f}"
+    per_event = len(html.encode()) / max(located, 1)
+    row["map bytes / shown event"] = f"{per_event:.1f}"
+    baseline = marker_baseline(frame, sample)
+    row[f"folium.Marker bytes / event (sample of {sample})"] = f"{baseline:.0f}"
+    row["ratio Marker / ours"] = f"{baseline / per_event:.0f}x"
+    outside: list[str] = []
+    proc, url = start_app(path)
+    try:
+        result = browse(browser, url, outside)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    for key, value in result.items():
+        if key == "map states":
+            row[key] = "; ".join(f"{a} -> {b}" for a, b in value)
+        elif isinstance(value, list):
+            row[key] = ", ".join(f"{v:.2f}" for v in value)
+        else:
+            row[key] = f"{value:.2f}"
+    row["requests off this machine"] = str(len(set(outside)))
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--sample", type=int, default=1000,
+                        help="events drawn as folium.Marker for the baseline")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    print(f"page at scale (headless Chromium; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} CPUs); map states are [events in circles, symbols, clusters]")
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for size in args.sizes:
+                row = run_size(size, args.sample, browser, Path(tmp))
+                print(f"-- {row.pop('events')} events")
+                for key, value in row.items():
+                    print(f"  {key}: {value}")
+                sys.stdout.flush()
+        finally:
+            browser.close()
+    for size in (10_000, 100_000, 1_000_000):
+        if size not in args.sizes:
+            print(f"-- {size:,} events: not run")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
