@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dashboard import export as ex  # noqa: E402
-from dashboard.snapshot import View, load_geography  # noqa: E402
+from dashboard.snapshot import load_geography  # noqa: E402
+from dashboard.view import View  # noqa: E402
 from events.synthetic import synthetic_frame  # noqa: E402
 
 #: (label, format, options)
@@ -45,7 +46,8 @@ def time_case(frame, fmt: str, options: dict, runs: int, folder: Path) -> tuple[
     path = folder / f"out{SUFFIX[fmt]}"
     for _ in range(runs):
         start = time.perf_counter()
-        ex.export(frame, View(title="Benchmark"), fmt, path, **options)
+        titled = {"title": "Benchmark"} if "title" in ex.format_options(fmt) else {}
+        ex.export(frame, View(), fmt, path, **options, **titled)
         times.append(time.perf_counter() - start)
     return statistics.median(times), path.stat().st_size
 

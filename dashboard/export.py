@@ -2,7 +2,7 @@
 
 The page's export button, the command line (``python -m dashboard export``) and
 scripts all call :func:`export` with the same event table and the same
-:class:`~dashboard.snapshot.View`, so a view gives the same file whichever way
+:class:`~dashboard.view.View`, so a view gives the same file whichever way
 it was asked for. Every function applies the view's filters itself (filtering
 an already filtered table again changes nothing), writes to a temporary file
 beside the target and swaps it in whole: a failed export never leaves a
@@ -42,8 +42,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard import snapshot
-from dashboard.filters import Filters, apply_filters
-from dashboard.snapshot import View, view_from_query, view_query
+from dashboard.query import apply_view, ensure_regions
+from dashboard.view import View, check_view, view_code
 from events.schema import (
     SIDE_LABELS,
     TYPE_LABELS,
@@ -65,8 +65,6 @@ __all__ = [
     "MEDIA_TYPES",
     "OutputPathError",
     "UnknownFormatError",
-    "View",
-    "Filters",
     "acled_frame",
     "as_view",
     "check_output",
@@ -82,8 +80,6 @@ __all__ = [
     "format_for_path",
     "format_options",
     "suggested_filename",
-    "view_from_query",
-    "view_query",
 ]
 
 
@@ -204,15 +200,17 @@ def _write_text(path: Path, text: str) -> None:
 # -- selection ----------------------------------------------------------------------------
 
 
-def as_view(view: View | Filters | None) -> View:
-    """A :class:`View` from a view, bare filters (no title, extent fitted) or ``None`` (all)."""
+def as_view(view: View | None) -> View:
+    """``view`` checked as the page checks its address (``None``: every event).
+
+    Raises :class:`ExportError` naming the values no view may hold.
+    """
     if view is None:
         return View()
-    if isinstance(view, Filters):
-        return View(filters=view)
-    if isinstance(view, View):
-        return view
-    raise ExportError(f"view must be a View or Filters, got {type(view).__name__}")
+    try:
+        return check_view(view)
+    except (TypeError, ValueError) as exc:
+        raise ExportError(f"bad view: {exc}") from None
 
 
 def _selected(frame: pd.DataFrame, view: View) -> pd.DataFrame:
@@ -225,7 +223,9 @@ def _selected(frame: pd.DataFrame, view: View) -> pd.DataFrame:
             f"the event table lacks column(s) {', '.join(missing)}; build it with "
             "events.table.events_to_frame or read it from a store"
         )
-    return apply_filters(frame, view.filters)
+    if view.regions:
+        frame = ensure_regions(frame)
+    return apply_view(frame, view)
 
 
 def _valid_events(frame: pd.DataFrame, view: View) -> tuple[list[Event], tuple[str, ...]]:
@@ -240,19 +240,20 @@ def _problems(errors: list[RecordError]) -> tuple[str, ...]:
 # -- figures -----------------------------------------------------------------------------
 
 
-def _png_metadata(view: View, count: int) -> dict[str, str]:
+def _png_metadata(view: View, title: str, count: int) -> dict[str, str]:
     return {
-        "Title": snapshot.clean_text(view.title, 300) or "Karabakh conflict: reported events",
-        "Description": f"{count} events; view: {view_query(view) or 'all events'}",
+        "Title": snapshot.clean_text(title, 300) or snapshot.DEFAULT_TITLE,
+        "Description": f"{count} events; view: {view_code(view) or 'all events'}",
         "Software": "Karabakh Conflict Map",
     }
 
 
 def export_png(
     frame: pd.DataFrame,
-    view: View | Filters,
+    view: View,
     path: str | os.PathLike[str],
     *,
+    title: str = "",
     preset: str = "slide",
     dpi: float = 150,
     geography: snapshot.Geography | None = None,
@@ -265,21 +266,22 @@ def export_png(
     view = as_view(view)
     target = check_output(path)
     fig = snapshot.render_snapshot(
-        frame, view, preset=page.name, dpi=dpi, raster=True, geography=geography,
+        frame, view, title=title, preset=page.name, dpi=dpi, raster=True, geography=geography,
         generated_at=generated_at, link_base=link_base, max_labels=max_labels,
     )
     count = len(_selected(frame, view))
     buffer = io.BytesIO()
-    snapshot.save_png(fig, buffer, dpi=dpi, metadata=_png_metadata(view, count))
+    snapshot.save_png(fig, buffer, dpi=dpi, metadata=_png_metadata(view, title, count))
     _write_bytes(target, buffer.getvalue())
     return ExportResult(target, "png", count)
 
 
 def export_pdf(
     frame: pd.DataFrame,
-    view: View | Filters,
+    view: View,
     path: str | os.PathLike[str],
     *,
+    title: str = "",
     preset: str = "a4-landscape",
     dpi: float = 150,
     event_list: bool = True,
@@ -299,16 +301,16 @@ def export_pdf(
     target = check_output(path)
     shown = _selected(frame, view)
     fig = snapshot.render_snapshot(
-        frame, view, preset=page.name, dpi=dpi, raster=False, geography=geography,
+        frame, view, title=title, preset=page.name, dpi=dpi, raster=False, geography=geography,
         generated_at=generated_at, link_base=link_base, max_labels=max_labels,
     )
     pages = [fig]
     if event_list:
-        pages += snapshot.render_event_pages(shown, view, preset=page.name,
+        pages += snapshot.render_event_pages(shown, view, title=title, preset=page.name,
                                              max_listed=max_listed)
     buffer = io.BytesIO()
-    snapshot.save_pdf(pages, buffer, dpi=dpi, title=view.title,
-                      subject=view_query(view) or "all events")
+    snapshot.save_pdf(pages, buffer, dpi=dpi, title=title,
+                      subject=view_code(view) or "all events")
     _write_bytes(target, buffer.getvalue())
     return ExportResult(target, "pdf", len(shown))
 
@@ -327,9 +329,10 @@ def _check_figure_options(preset: str, dpi: float) -> snapshot.Page:
 
 def export_html(
     frame: pd.DataFrame,
-    view: View | Filters,
+    view: View,
     path: str | os.PathLike[str],
     *,
+    title: str = "",
     geography: snapshot.Geography | None = None,
 ) -> ExportResult:
     """The page's map as one HTML file: Leaflet, styles, basemap and events all inline.
@@ -345,14 +348,14 @@ def export_html(
     target = check_output(path)
     shown = _selected(frame, view)
     geography = geography if geography is not None else snapshot.load_geography()
-    day = snapshot.boundary_day(view.filters, shown, dt.datetime.now(dt.UTC).date())
+    day = snapshot.boundary_day(view, shown, dt.datetime.now(dt.UTC).date())
     boundaries = snapshot.valid_layers(geography, day)
     m = build_map(shown, basemap=geography.basemap, boundaries=boundaries, online_tiles=False,
                   inline_assets=True, fit_to_events=False)
     west, south, east, north = snapshot.frame_extent(view, shown)  # the figure's frame
     m.fit_bounds([[south, west], [north, east]])
-    title = snapshot.clean_text(view.title, 300) or "Karabakh conflict: reported events"
-    subtitle = snapshot.describe_filters(view.filters, shown)
+    title = snapshot.clean_text(title, 300) or snapshot.DEFAULT_TITLE
+    subtitle = snapshot.describe_filters(view, shown)
     root = m.get_root()
     root.title = html.escape(title)
     root.header.add_child(_html_element(_HEADER_STYLE), name="kcm_export_style")
@@ -360,7 +363,7 @@ def export_html(
         '<div class="kcm-export-header">'
         f'<div class="kcm-export-title">{html.escape(title)}</div>'
         f'<div class="kcm-export-subtitle">{html.escape(subtitle)}</div>'
-        f'<div class="kcm-export-view">View: {html.escape(view_query(view) or "all events")}'
+        f'<div class="kcm-export-view">View: {html.escape(view_code(view) or "all events")}'
         f" &middot; boundaries as of {day.isoformat()}"
         f" &middot; generated {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}"
         f" &middot; {html.escape(geography.credits)}</div></div>"
@@ -391,7 +394,7 @@ def _html_element(text: str):
 # -- data ---------------------------------------------------------------------------------
 
 
-def export_geojson(frame: pd.DataFrame, view: View | Filters, path: str | os.PathLike[str]
+def export_geojson(frame: pd.DataFrame, view: View, path: str | os.PathLike[str]
                    ) -> ExportResult:
     """The selected events as the project's GeoJSON FeatureCollection (RFC 7946)."""
     view = as_view(view)
@@ -420,7 +423,7 @@ def _records_frame(events: list[Event]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
-def export_csv(frame: pd.DataFrame, view: View | Filters, path: str | os.PathLike[str]
+def export_csv(frame: pd.DataFrame, view: View, path: str | os.PathLike[str]
                ) -> ExportResult:
     """The selected events in the table form: one column per field, dates as ISO text.
 
@@ -437,7 +440,7 @@ def export_csv(frame: pd.DataFrame, view: View | Filters, path: str | os.PathLik
     return ExportResult(target, "csv", len(events), problems)
 
 
-def export_gpkg(frame: pd.DataFrame, view: View | Filters, path: str | os.PathLike[str]
+def export_gpkg(frame: pd.DataFrame, view: View, path: str | os.PathLike[str]
                 ) -> ExportResult:
     """The selected events as a new GeoPackage event store (replacing any file at ``path``).
 
@@ -596,7 +599,7 @@ def acled_frame(
 
 def export_acled_csv(
     frame: pd.DataFrame,
-    view: View | Filters,
+    view: View,
     path: str | os.PathLike[str],
     *,
     classify: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
@@ -651,10 +654,10 @@ def format_for_path(path: str | os.PathLike[str]) -> str:
     return _SUFFIXES[suffix]
 
 
-def suggested_filename(view: View | Filters, fmt: str, *, today: dt.date | None = None) -> str:
+def suggested_filename(view: View, fmt: str, *, today: dt.date | None = None) -> str:
     """A file name that says what the export holds: ``kcm_2020-10-01_2020-10-31_shelling.png``."""
     key = _exporter(fmt).__name__.removeprefix("export_").replace("_", "-")
-    f = as_view(view).filters
+    f = as_view(view)
     parts = ["kcm"]
     if f.start or f.end:
         parts.append(f"{f.start or 'start'}_{f.end or 'end'}")
@@ -664,7 +667,7 @@ def suggested_filename(view: View | Filters, fmt: str, *, today: dt.date | None 
     return "_".join(str(p) for p in parts) + FILE_SUFFIXES[key]
 
 
-def export_bytes(frame: pd.DataFrame, view: View | Filters, fmt: str, **opts: Any
+def export_bytes(frame: pd.DataFrame, view: View, fmt: str, **opts: Any
                  ) -> tuple[bytes, ExportResult]:
     """The export as bytes (for the page's download button), plus what was written.
 
@@ -696,7 +699,7 @@ def _exporter(fmt: str) -> Callable[..., ExportResult]:
 
 def export(
     frame: pd.DataFrame,
-    view: View | Filters | None,
+    view: View | None,
     fmt: str | None,
     path: str | os.PathLike[str],
     **opts: Any,

@@ -78,12 +78,15 @@ def view_masks(frame: pd.DataFrame, view: View) -> dict[str, pd.Series]:
 
     Dates filter on the span a coarse date stands for ("October 2020" is in a
     view of 10-20 October); undated events leave a dated view unless
-    ``include_undated``. Fatalities unknown never pass a minimum.
+    ``include_undated``. Fatalities unknown never pass a minimum; events with
+    no point never pass a box.
     """
     masks: dict[str, pd.Series] = {}
     if view.start is not None or view.end is not None:
         dates = Query.make(start=view.start, end=view.end, include_undated=view.include_undated)
         masks["dates"] = query_mask(frame, dates)
+    if view.bbox is not None:
+        masks["bbox"] = query_mask(frame, Query.make(bbox=view.bbox))
     for name, column in FACETS.items():
         chosen = getattr(view, name)
         if chosen:

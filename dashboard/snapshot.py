@@ -28,9 +28,8 @@ import math
 import textwrap
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
 
 import geopandas as gpd
 import matplotlib as mpl
@@ -51,7 +50,8 @@ from matplotlib.transforms import Bbox
 from matplotlib_scalebar.scalebar import ScaleBar
 
 from dashboard import style
-from dashboard.filters import Filters, apply_filters, filters_from_query, filters_query
+from dashboard.query import apply_view
+from dashboard.view import View, view_code
 from events.schema import EVENT_TYPES, SIDE_LABELS, SIDES, TYPE_LABELS
 
 # -- pages ---------------------------------------------------------------------------
@@ -91,6 +91,8 @@ FONT = "DejaVu Sans"
 MONO_FONT = "DejaVu Sans Mono"
 #: Longest title/label kept before cutting with an ellipsis.
 MAX_TEXT = 160
+#: Title of a figure when the briefer gives none.
+DEFAULT_TITLE = "Karabakh conflict: reported events"
 _METRES_PER_DEGREE = 111_320.0
 
 
@@ -121,103 +123,6 @@ def pixel_size(preset: str, dpi: float) -> tuple[int, int]:
 
 
 # -- the view ------------------------------------------------------------------------
-
-
-def _check_box(box: tuple[float, float, float, float] | None, what: str) -> None:
-    if box is None:
-        return
-    if len(box) != 4 or not all(isinstance(v, int | float) and math.isfinite(v) for v in box):
-        raise ValueError(f"bad {what} {box!r}: expected four numbers west, south, east, north")
-    west, south, east, north = box
-    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-        raise ValueError(f"bad {what} {box!r}: expected west < east and south < north in degrees")
-
-
-@dataclass(frozen=True)
-class View:
-    """What the analyst is looking at: the filters, a title, and the map's frame.
-
-    ``extent`` is the visible map area (west, south, east, north); ``None``
-    frames the selected events (or the filter's box, or the default region).
-    """
-
-    filters: Filters = field(default_factory=Filters)
-    title: str = ""
-    extent: tuple[float, float, float, float] | None = None
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.filters, Filters):
-            raise TypeError(f"filters must be a Filters record, got {type(self.filters).__name__}")
-        if not isinstance(self.title, str):
-            raise TypeError(f"title must be text, got {type(self.title).__name__}")
-        _check_box(self.extent, "extent")
-
-
-def _number(value: float) -> str:
-    """Degrees to 4 decimals (about 10 m): precise enough for a view, short in a code."""
-    return f"{value:.4f}".rstrip("0").rstrip(".")
-
-
-def view_query(view: View) -> str:
-    """The view as a URL query (``from=…&to=…&side=…``): the code that reopens it.
-
-    The filters are written as the page writes them in its address
-    (:func:`dashboard.filters.filters_query`); the figure's frame adds
-    ``extent``. ``python -m dashboard export --view CODE`` reads it back.
-    """
-    code = filters_query(view.filters)
-    if view.extent is not None:
-        extent = urlencode([("extent", ",".join(_number(v) for v in view.extent))], safe=",")
-        code = f"{code}&{extent}" if code else extent
-    return code
-
-
-def parse_box(text: str, what: str = "bbox") -> tuple[float, float, float, float]:
-    """``"W,S,E,N"`` as four checked numbers."""
-    parts = [p.strip() for p in str(text).split(",")]
-    try:
-        values = tuple(float(p) for p in parts)
-    except ValueError:
-        raise ValueError(f"bad {what} {text!r}: expected four numbers W,S,E,N") from None
-    if len(values) != 4:
-        raise ValueError(f"bad {what} {text!r}: expected four numbers W,S,E,N")
-    _check_box(values, what)  # type: ignore[arg-type]
-    return values  # type: ignore[return-value]
-
-
-def parse_day(text: str, what: str = "date") -> dt.date:
-    try:
-        return dt.date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise ValueError(f"bad {what} {text!r}: expected YYYY-MM-DD") from None
-
-
-def view_from_query(text: str, *, title: str = "") -> View:
-    """Read back :func:`view_query`, the page's view code, or a whole URL holding either.
-
-    Raises ``ValueError`` naming the parameter for anything unknown or malformed.
-    """
-    query = str(text).strip()
-    if "?" in query:
-        query = query.split("?", 1)[1]
-    query = query.split("#", 1)[0]
-    pairs = parse_qsl(query, keep_blank_values=True)
-    extent = None
-    rest = []
-    for key, value in pairs:
-        if key == "extent":
-            extent = parse_box(value, "extent")
-        else:
-            rest.append((key, value))
-    try:
-        filters = filters_from_query(rest)
-    except ValueError as exc:
-        message = str(exc)
-        if message.endswith("unknown view parameter"):  # name it as the user wrote it
-            key = message.split(":", 1)[0]
-            message = f"unknown view parameter {key!r} in {text!r}"
-        raise ValueError(message) from None
-    return View(filters=filters, title=title, extent=extent)
 
 
 # -- safe text -----------------------------------------------------------------------
@@ -264,34 +169,54 @@ def _wrap(text: str, width: int, max_lines: int) -> str:
 # -- what the figure says ------------------------------------------------------------
 
 
-def date_range_text(filters: Filters, shown: pd.DataFrame) -> str:
+def date_range_text(view: View, shown: pd.DataFrame) -> str:
     """The date range in words, with the events' own span when the view has no bounds."""
-    if filters.start is None and filters.end is None:
+    if view.start is None and view.end is None:
         span = ""
         if len(shown) and shown["date_start"].notna().any():
             first = shown["date_start"].min().date().isoformat()
             last = shown["date_end"].max().date().isoformat()
             span = f" (events {first} to {last})"
         return f"all dates{span}"
-    undated = ", undated events included" if filters.include_undated else ""
-    if filters.start is None:
-        return f"until {filters.end.isoformat()}{undated}"  # type: ignore[union-attr]
-    if filters.end is None:
-        return f"from {filters.start.isoformat()}{undated}"
-    return f"{filters.start.isoformat()} to {filters.end.isoformat()}{undated}"
+    undated = ", undated events included" if view.include_undated else ""
+    if view.start is None:
+        return f"until {view.end.isoformat()}{undated}"  # type: ignore[union-attr]
+    if view.end is None:
+        return f"from {view.start.isoformat()}{undated}"
+    return f"{view.start.isoformat()} to {view.end.isoformat()}{undated}"
 
 
-def describe_filters(filters: Filters, shown: pd.DataFrame) -> str:
-    """One line stating every filter of the view, as the subtitle prints it."""
-    sides = (", ".join(SIDE_LABELS[s] for s in filters.sides) if filters.sides
+def _listed(label: str, values: Sequence[str], limit: int = 3) -> str:
+    more = f" and {len(values) - limit} more" if len(values) > limit else ""
+    return f"{label} {', '.join(values[:limit])}{more}"
+
+
+def describe_filters(view: View, shown: pd.DataFrame) -> str:
+    """One line stating every filter of the view, as the subtitle prints it.
+
+    A reader of the figure did not see the page, so a filter left out here
+    would make the picture look like more than it is.
+    """
+    sides = (", ".join(SIDE_LABELS[s] for s in view.sides) if view.sides
              else "all reporting sides")
-    types = (", ".join(TYPE_LABELS[t] for t in filters.types) if filters.types
+    types = (", ".join(TYPE_LABELS[t] for t in view.types) if view.types
              else "all event types")
-    parts = [date_range_text(filters, shown), sides, types]
-    if filters.bbox is not None:
-        west, south, east, north = filters.bbox
-        parts.append(f"area {_number(west)} to {_number(east)}\u00b0E, "
-                     f"{_number(south)} to {_number(north)}\u00b0N")
+    parts = [date_range_text(view, shown), sides, types]
+    for label, values in (("claimed by", view.claimants), ("in", view.regions),
+                          ("reported by", view.outlets), ("from article(s)", view.articles)):
+        if values:
+            parts.append(_listed(label, values))
+    if view.precise_geo:
+        parts.append("placed at a settlement only")
+    if view.precise_date:
+        parts.append("dated to the day only")
+    if view.min_fatalities:
+        parts.append(f"at least {view.min_fatalities:,} killed")
+    if view.text:
+        parts.append(f"matching \u201c{view.text}\u201d")
+    if view.bbox is not None:
+        west, south, east, north = (f"{v:.4f}".rstrip("0").rstrip(".") for v in view.bbox)
+        parts.append(f"area {west} to {east}\u00b0E, {south} to {north}\u00b0N")
     count = len(shown)
     located = int((shown["lon"].notna() & shown["lat"].notna()).sum()) if count else 0
     total = f"{count:,} event{'s' if count != 1 else ''}"
@@ -307,14 +232,14 @@ def side_counts(shown: pd.DataFrame) -> dict[str, int]:
     return {side: int(counts.get(side, 0)) for side in SIDES}
 
 
-def boundary_day(filters: Filters, shown: pd.DataFrame, today: dt.date) -> dt.date:
+def boundary_day(view: View, shown: pd.DataFrame, today: dt.date) -> dt.date:
     """The date whose boundaries are drawn: the end of the range, as the page does.
 
     Without an end date the last day any shown event may stand for; without
     events, today.
     """
-    if filters.end is not None:
-        return filters.end
+    if view.end is not None:
+        return view.end
     if len(shown) and shown["date_end"].notna().any():
         return shown["date_end"].max().date()
     return today
@@ -499,8 +424,8 @@ def frame_extent(view: View, shown: pd.DataFrame) -> tuple[float, float, float, 
     """
     if view.extent is not None:
         return view.extent
-    if view.filters.bbox is not None:
-        return view.filters.bbox
+    if view.bbox is not None:
+        return view.bbox
     located = shown[shown["lon"].notna() & shown["lat"].notna()]
     if len(located) == 0:
         return DEFAULT_EXTENT
@@ -765,6 +690,7 @@ def render_snapshot(
     frame: pd.DataFrame,
     view: View,
     *,
+    title: str = "",
     preset: str = "slide",
     dpi: float = 150,
     raster: bool = True,
@@ -783,7 +709,7 @@ def render_snapshot(
     page, dpi = get_page(preset), check_dpi(dpi)
     geography = geography if geography is not None else load_geography()
     generated_at = generated_at or dt.datetime.now(dt.UTC)
-    shown = apply_filters(frame, view.filters)
+    shown = apply_view(frame, view)
     located = shown[shown["lon"].notna() & shown["lat"].notna()]
     layout = _layout(page)
     scale = min(page.width_in, page.height_in) / 7.5
@@ -797,11 +723,11 @@ def render_snapshot(
         # ---- header: title, then the filters; the map starts below whatever they need
         left_px = 0.015 * fig.bbox.width
         max_px = fig.bbox.width * 0.97
-        title = clean_text(view.title) or "Karabakh conflict: reported events"
+        title = clean_text(title) or DEFAULT_TITLE
         title_artist = _text(fig, 0.015, layout.header_top, title, ha="left", va="top",
                              fontsize=20 * scale, fontweight="bold", gid="title")
         _fit_lines(title_artist, title, renderer, max_px - left_px, lines=2)
-        subtitle = describe_filters(view.filters, shown)
+        subtitle = describe_filters(view, shown)
         sub_y = _below(fig, title_artist, renderer, gap=0.006)
         sub_artist = _text(fig, 0.015, sub_y, subtitle, ha="left", va="top",
                            fontsize=11 * scale, color="#333333", gid="subtitle")
@@ -809,7 +735,7 @@ def render_snapshot(
         header_bottom = _below(fig, sub_artist, renderer, gap=0.015)
 
         # ---- footer, stacked from the bottom: reopen code, generation time, credits
-        code = view_query(view)
+        code = view_code(view)
         link = clean_text(f"{link_base}?{code}" if code else f"{link_base}? (all events)", 600,
                           font=MONO_FONT)
         reopen = f"Reopen this view: {link}"
@@ -855,7 +781,7 @@ def render_snapshot(
         _draw_frame(ax, basemap.get("countries"), margin, zorder=3,
                     **{**country_style, "facecolor": "none"})
 
-        day = boundary_day(view.filters, shown, generated_at.date())
+        day = boundary_day(view, shown, generated_at.date())
         layer_handles, approximate = _draw_boundaries(ax, geography, day, margin)
         _draw_events(ax, located, page, rasterize=not raster and len(located) > 3000, box=box,
                      map_size_in=(map_w_in, map_h_in))
@@ -924,7 +850,7 @@ def render_snapshot(
         _draw_locator(inset, basemap, box)
 
         # ---- legend and counts
-        _draw_legend(fig, layout, view.filters, shown, layer_handles, scale)
+        _draw_legend(fig, layout, view, shown, layer_handles, scale)
 
         fig.set_gid("snapshot")
     return fig
@@ -1007,14 +933,14 @@ def _draw_locator(inset, basemap: Mapping[str, gpd.GeoDataFrame], box: tuple[flo
           bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 1})
 
 
-def _legend_sections(filters: Filters, shown: pd.DataFrame,
+def _legend_sections(view: View, shown: pd.DataFrame,
                      layer_handles: list[tuple[Any, str]], scale: float
                      ) -> list[tuple[str, str, list[tuple[Any, str]]]]:
     """(gid, title, rows) of each legend block, in reading order."""
     grey = style.LEGEND_SHAPE_COLOUR
     present = set(shown["event_type"]) if len(shown) else set()
     present_types = [t for t in EVENT_TYPES if t in present] or (
-        list(filters.types) or list(EVENT_TYPES))
+        list(view.types) or list(EVENT_TYPES))
     type_rows = [
         (Line2D([], [], linestyle="none", marker=style.TYPE_MPL_MARKERS.get(t, "o"),
                 markersize=8 * scale * (1.3 if style.TYPE_MPL_MARKERS.get(t) == "*" else 1),
@@ -1026,7 +952,7 @@ def _legend_sections(filters: Filters, shown: pd.DataFrame,
         (Line2D([], [], linestyle="none", marker="o", markersize=9 * scale,
                 markerfacecolor=style.side_colour(s), markeredgecolor=style.OUTLINE_COLOUR),
          f"{SIDE_LABELS[s]}: {counts[s]:,}")
-        for s in (filters.sides or SIDES)
+        for s in (view.sides or SIDES)
     ]
     precision_rows = [
         (Line2D([], [], linestyle="none", marker="o", markersize=7 * scale * spec["scale"],
@@ -1046,14 +972,14 @@ def _legend_sections(filters: Filters, shown: pd.DataFrame,
     return sections
 
 
-def _draw_legend(fig, layout: _Layout, filters: Filters, shown: pd.DataFrame,
+def _draw_legend(fig, layout: _Layout, view: View, shown: pd.DataFrame,
                  layer_handles: list[tuple[Any, str]], scale: float) -> None:
     """Legend blocks flowed into columns inside the legend area, shrunk until they fit."""
     ax = fig.add_axes(layout.legend_rect, gid="legend-area")
     ax.set_axis_off()
     renderer = fig.canvas.get_renderer()
     area = ax.get_window_extent(renderer)
-    sections = _legend_sections(filters, shown, layer_handles, scale)
+    sections = _legend_sections(view, shown, layer_handles, scale)
     for shrink in (1.0, 0.9, 0.8, 0.7, 0.6, 0.5):
         fontsize = 8.5 * scale * shrink
         legends = []
@@ -1105,7 +1031,7 @@ def save_pdf(pages: Sequence[Figure], target: Any, *, dpi: float, title: str = "
     from matplotlib.backends.backend_pdf import PdfPages
 
     metadata = {
-        "Title": clean_text(title, 300) or "Karabakh conflict: reported events",
+        "Title": clean_text(title, 300) or DEFAULT_TITLE,
         "Subject": clean_text(subject, 1000),
         "Creator": "Karabakh Conflict Map",
     }
@@ -1181,8 +1107,9 @@ def list_line(cells: Sequence[str], line_chars: int) -> str:
     return "".join(parts).rstrip()
 
 
-def render_event_pages(shown: pd.DataFrame, view: View, *, preset: str = "a4-landscape",
-                       max_listed: int = MAX_LISTED) -> list[Figure]:
+def render_event_pages(shown: pd.DataFrame, view: View, *, title: str = "",
+                       preset: str = "a4-landscape", max_listed: int = MAX_LISTED
+                       ) -> list[Figure]:
     """Pages listing the events of the view, sorted by date, for a printed handout.
 
     Each cell is cleaned and cut to its column, so long or hostile text never
@@ -1199,7 +1126,7 @@ def render_event_pages(shown: pd.DataFrame, view: View, *, preset: str = "a4-lan
     line_chars = int(width * page.width_in * 72 / (_LIST_FONT * _MONO_WIDTH))
     header = list_line([h for h, _ in _LIST_COLUMNS], line_chars)
     lines = [list_line(_list_cells(row), line_chars) for row in listed.to_dict("records")]
-    title = clean_text(view.title) or "Karabakh conflict: reported events"
+    title = clean_text(title) or DEFAULT_TITLE
     figures = []
     for start in range(0, len(lines), per_page):
         chunk = lines[start:start + per_page]
@@ -1212,7 +1139,7 @@ def render_event_pages(shown: pd.DataFrame, view: View, *, preset: str = "a4-lan
                          fontweight="bold", gid="list-title")
             _fit_lines(head, title, renderer, max_px, lines=1)
             what = (f"Events {start + 1} to {start + len(chunk)} of {len(shown)}, by date. "
-                    + describe_filters(view.filters, shown))
+                    + describe_filters(view, shown))
             sub = _text(fig, left, 0.935, what, ha="left", va="top", fontsize=7.5,
                         color="#333333", gid="list-subtitle")
             _fit_lines(sub, what, renderer, max_px, lines=1)

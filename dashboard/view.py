@@ -1,11 +1,15 @@
 """The analyst's whole view as one record, and its round trip through the page address.
 
-A copied link must reopen the same view: filters, map centre and zoom, and the
-selected event. The page keeps :func:`view_to_params` in ``st.query_params``
+One :class:`View` describes what the page, the exports and the command line
+show, and one code writes it: the page's address. A copied link must reopen
+the same view: filters, map centre and zoom, the selected event, and a
+figure's frame. The page keeps :func:`view_to_params` in ``st.query_params``
 and rebuilds the view with :func:`view_from_params` on load. Addresses are
 user input (edited, truncated, forged), so reading never fails: a value that
 cannot be right (an unknown side, reversed dates, zoom 99, garbage) falls back
-to its default and a notice says so, while the rest of the view is kept.
+to its default and a notice says so, while the rest of the view is kept. The
+command line and the export functions read the same code strictly
+(:func:`view_from_code`, :func:`check_view`): there a notice is an error.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 
@@ -35,6 +40,10 @@ PRESET_LABELS: dict[str, str] = {
     "last_30_days": "Last 30 days of the data",
     "whole_war": "Whole war",
 }
+
+
+#: (west, south, east, north) in degrees.
+Box = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,10 @@ class View:
     min_fatalities: int | None = None
     #: Full-text search (literal, case-insensitive) over notes, evidence, claimant, place.
     text: str = ""
+    #: Only events whose point is inside (west, south, east, north), in degrees.
+    bbox: Box | None = None
+    #: Area a figure frames (west, south, east, north); ``None`` fits the events.
+    extent: Box | None = None
     #: Map centre as (lat, lon) and zoom; ``None`` lets the map fit the events.
     center: tuple[float, float] | None = None
     zoom: int | None = None
@@ -77,10 +90,13 @@ _LISTS: dict[str, str] = {
 _FLAGS: dict[str, str] = {
     "precise_geo": "precise_geo", "precise_date": "precise_date", "include_undated": "undated",
 }
-PARAM_KEYS: tuple[str, ...] = (
-    "from", "to", *_LISTS.values(), *_FLAGS.values(), "fatalities", "q", "center", "zoom",
-    "event",
-)
+#: Address parameter of each field of :class:`View`.
+FIELD_PARAMS: dict[str, str] = {
+    "start": "from", "end": "to", **_LISTS, **_FLAGS, "min_fatalities": "fatalities",
+    "text": "q", "bbox": "bbox", "extent": "extent", "center": "center", "zoom": "zoom",
+    "selected": "event",
+}
+PARAM_KEYS: tuple[str, ...] = tuple(FIELD_PARAMS.values())
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off", "")
 
@@ -106,6 +122,10 @@ def view_to_params(view: View) -> dict[str, str | list[str]]:
         out["fatalities"] = str(view.min_fatalities)
     if view.text:
         out["q"] = view.text
+    for key in ("bbox", "extent"):
+        box = getattr(view, key)
+        if box is not None:
+            out[key] = ",".join(_degrees(v) for v in box)
     if view.center is not None:
         out["center"] = f"{view.center[0]:.5f},{view.center[1]:.5f}"
     if view.zoom is not None:
@@ -150,6 +170,8 @@ def view_from_params(params: Mapping[str, str | Iterable[str]]) -> tuple[View, l
             notices.append(f"Search text cut to {MAX_TEXT} characters.")
             text = text[:MAX_TEXT]
         values["text"] = text
+    for key in ("bbox", "extent"):
+        values[key] = _box_param(seen, key, notices)
     values["center"] = _center_param(seen, notices)
     values["zoom"] = _zoom_param(seen, notices)
     selected = _last(seen, "event")
@@ -159,6 +181,84 @@ def view_from_params(params: Mapping[str, str | Iterable[str]]) -> tuple[View, l
         else:
             notices.append("Ignored a malformed selected event id.")
     return View(**values), notices  # type: ignore[arg-type]
+
+
+def view_code(view: View) -> str:
+    """The view as the query part of the page's address: the code a figure prints.
+
+    ``python -m dashboard export --view CODE`` and the page both read it back.
+    """
+    return urlencode(view_to_params(view), doseq=True, safe=",")
+
+
+def code_params(text: str) -> dict[str, list[str]]:
+    """The parameters of a view code, or of a whole page address holding one."""
+    query = str(text).strip()
+    if "?" in query:
+        query = query.split("?", 1)[1]
+    query = query.split("#", 1)[0]
+    params: dict[str, list[str]] = {}
+    for key, value in parse_qsl(query, keep_blank_values=True):
+        params.setdefault(key, []).append(value)
+    return params
+
+
+def view_from_code(code: str | Mapping[str, str | Iterable[str]]) -> View:
+    """A view from a code (or its parameters), refusing anything the page would drop.
+
+    Raises ``ValueError`` naming each parameter that is unknown or malformed:
+    a scheduled export must not quietly show something else than asked.
+    """
+    params = code_params(code) if isinstance(code, str) else code
+    view, notices = view_from_params(params)
+    if notices:
+        raise ValueError("bad view code: " + " ".join(notices))
+    return view
+
+
+def check_view(view: View) -> View:
+    """``view`` itself when every value is one the page accepts, else ``ValueError`` naming them.
+
+    Views built in code (exports, scripts) pass the same checks as addresses.
+    """
+    if not isinstance(view, View):
+        raise TypeError(f"expected a dashboard.view.View, got {type(view).__name__}")
+    _, notices = view_from_params(view_to_params(view))
+    if notices:
+        raise ValueError(" ".join(notices))
+    return view
+
+
+def parse_box(text: str, what: str = "bbox") -> Box:
+    """``"W,S,E,N"`` as four numbers in degrees, west < east and south < north."""
+    parts = [p.strip() for p in str(text).split(",")]
+    try:
+        box = tuple(float(p) for p in parts)
+    except ValueError:
+        box = ()
+    if len(box) != 4 or not all(math.isfinite(v) for v in box):
+        raise ValueError(f"bad {what} {_show(str(text))}: expected four numbers W,S,E,N")
+    west, south, east, north = box
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise ValueError(f"bad {what} {_show(str(text))}: expected west < east and "
+                         "south < north in degrees")
+    return box  # type: ignore[return-value]
+
+
+def _degrees(value: float) -> str:
+    """Degrees to 5 decimals (about 1 m): precise enough for a view, short in a link."""
+    return f"{value:.5f}".rstrip("0").rstrip(".")
+
+
+def _box_param(seen: Mapping[str, list[str]], key: str, notices: list[str]) -> Box | None:
+    raw = _last(seen, key)
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        return parse_box(raw, key)
+    except ValueError as exc:
+        notices.append(f"Ignored {exc}.")
+        return None
 
 
 def _as_list(raw: str | Iterable[str]) -> list[str]:

@@ -29,7 +29,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import assets, data
-from dashboard.filters import filters_of_view, filters_query
 from dashboard.map import build_map
 from dashboard.query import apply_view, ensure_regions
 from dashboard.ui import review, upload, workspace
@@ -43,7 +42,7 @@ from dashboard.ui.sidebar import (
     side_key,
     sidebar_filters,
 )
-from dashboard.view import View
+from dashboard.view import View, view_code
 from events.corrections import current_events
 from events.store import display_location
 
@@ -187,7 +186,6 @@ def _workspace(frame: pd.DataFrame, options: PageOptions) -> None:
     shown = apply_view(frame, view) if any_selected else frame.iloc[0:0]
     workspace.take_table_selection(shown)
     view = view.replace(selected=str(st.session_state.get(KEY_SELECTED) or ""))
-    filters, more = filters_of_view(view)
     located = int((shown["lon"].notna() & shown["lat"].notna()).sum())
     st.sidebar.metric("Events shown", len(shown))
     st.sidebar.caption(
@@ -198,12 +196,9 @@ def _workspace(frame: pd.DataFrame, options: PageOptions) -> None:
         st.sidebar.caption(f"{len(shown) - located} shown event(s) have no place and are "
                            "not on the map.")
     st.sidebar.caption("View code (`python -m dashboard export --view CODE`):")
-    code = filters_query(filters) if any_selected else ""
+    code = view_code(view.replace(center=None, zoom=None, selected="")) if any_selected else ""
     st.sidebar.code(code or ("(all events)" if any_selected else "(nothing selected)"),
                     language=None)
-    if more:
-        st.sidebar.caption("The code holds dates, sides and types; the other filters are "
-                           "kept in the page's link.")
 
     workspace.tally(shown)
     basemap, layers, geo_messages = _load_geodata()
@@ -236,7 +231,7 @@ def _workspace(frame: pd.DataFrame, options: PageOptions) -> None:
                             key=(view.replace(selected="", center=None, zoom=None),
                                  any_selected, stamp))
     with st.expander("Export this view"):
-        workspace.export_panel(shown, filters, "Karabakh Conflict Map")
+        workspace.export_panel(shown, view, "Karabakh Conflict Map")
     mirror_in_address(view, any_selected)
 
 

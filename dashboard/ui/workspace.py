@@ -27,6 +27,7 @@ from dashboard.incidents import (
 from dashboard.map import date_text, safe_link
 from dashboard.timeline import brush_range, choose_freq, timeline_frame, timeline_spec
 from dashboard.ui.sidebar import KEY_SELECTED, markdown_text, set_dates
+from dashboard.view import View
 from events.schema import SIDE_LABELS, SIDES, TYPE_LABELS
 
 KEY_TIMELINE = "kcm_timeline"
@@ -308,22 +309,28 @@ def tally(shown: pd.DataFrame) -> None:
 # -- export ----------------------------------------------------------------------------------
 
 
-def export_panel(shown: pd.DataFrame, filters: Any, title: str) -> None:
+def export_panel(shown: pd.DataFrame, view: View, title: str) -> None:
     """Make a file of the shown events on request (a PNG takes a few seconds), then offer it.
 
-    ``filters`` is the part of the view the export describes (dates, sides,
-    types); ``shown`` is already filtered by the whole view, and filtering it
-    again by ``filters`` changes nothing.
+    ``shown`` is already filtered by ``view``; the export filters it again
+    (which changes nothing) and states the view on the figure.
     """
-    from dashboard.export import MEDIA_TYPES, ExportError, View, export_bytes, suggested_filename
+    from dashboard.export import (
+        MEDIA_TYPES,
+        ExportError,
+        export_bytes,
+        format_options,
+        suggested_filename,
+    )
 
     cols = st.columns([2, 1])
     label = cols[0].selectbox("Export format", list(EXPORT_FORMATS), key=KEY_EXPORT_FORMAT)
     fmt = EXPORT_FORMATS[label]
     signature = (fmt, len(shown), hash(tuple(shown["event_id"].astype(str))))
     if cols[1].button("Prepare export", key=KEY_EXPORT_MAKE):
+        options = {"title": title} if "title" in format_options(fmt) else {}
         try:
-            payload, result = export_bytes(shown, View(filters=filters, title=title), fmt)
+            payload, result = export_bytes(shown, view, fmt, **options)
         except ExportError as exc:
             st.error(markdown_text(f"The export could not be made: {exc}"))
             return
@@ -331,7 +338,7 @@ def export_panel(shown: pd.DataFrame, filters: Any, title: str) -> None:
     made = st.session_state.get(KEY_EXPORT_FILE)
     if made and made[0] == signature:  # a file of other events is not offered
         _, payload, count, problems = made
-        name = suggested_filename(filters, fmt)
+        name = suggested_filename(view, fmt)
         st.download_button(f"Download {label} ({count} events)", payload, file_name=name,
                            mime=MEDIA_TYPES.get(fmt, "application/octet-stream"),
                            on_click="ignore", key="kcm_export_download")

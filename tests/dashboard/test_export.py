@@ -13,8 +13,8 @@ from PIL import Image
 
 from dashboard import export as ex
 from dashboard import snapshot
-from dashboard.filters import Filters, apply_filters
-from dashboard.snapshot import View
+from dashboard.query import apply_view
+from dashboard.view import View
 from events.schema import TYPE_LABELS, read_geojson
 from events.store import open_store
 from events.table import events_to_frame, frame_to_events
@@ -49,11 +49,11 @@ def frame(events):
     return events_to_frame(events)
 
 
-OCTOBER = View(Filters(start=dt.date(2020, 10, 1), end=dt.date(2020, 10, 31)))
+OCTOBER = View(start=dt.date(2020, 10, 1), end=dt.date(2020, 10, 31))
 
 
 def _expected(frame, view):
-    events, errors = frame_to_events(apply_filters(frame, view.filters))
+    events, errors = frame_to_events(apply_view(frame, view))
     assert not errors
     return sorted(events, key=lambda e: e.event_id)
 
@@ -84,7 +84,7 @@ def test_csv_reads_back_the_same_valid_events(frame, tmp_path):
 
 
 def test_gpkg_is_a_store_holding_the_same_events(frame, tmp_path):
-    view = View(Filters(sides=("azerbaijani",)))
+    view = View(sides=("azerbaijani",))
     result = ex.export(frame, view, "gpkg", tmp_path / "out.gpkg")
     store = open_store(result.path)
     assert sorted(store.events(), key=lambda e: e.event_id) == _expected(frame, view)
@@ -95,12 +95,12 @@ def test_gpkg_is_a_store_holding_the_same_events(frame, tmp_path):
 def test_gpkg_replaces_an_existing_file_instead_of_appending(frame, tmp_path):
     target = tmp_path / "out.gpkg"
     ex.export(frame, View(), "gpkg", target)
-    ex.export(frame, View(Filters(sides=("third_party",))), "gpkg", target)
+    ex.export(frame, View(sides=("third_party",)), "gpkg", target)
     assert [e.event_id for e in open_store(target).events()] == ["x3"]
 
 
 def test_every_format_applies_the_view(frame, tmp_path):
-    view = View(Filters(types=("shelling",)))
+    view = View(types=("shelling",))
     for fmt, name in (("geojson", "a.geojson"), ("csv", "a.csv"), ("acled-csv", "b.csv"),
                       ("gpkg", "a.gpkg")):
         expected = int((frame["event_type"] == "shelling").sum())
@@ -188,8 +188,8 @@ def test_pdf_export_has_the_map_page_and_the_list(frame, tmp_path):
 
 
 def test_html_export_is_one_offline_file_with_escaped_text(frame, tmp_path):
-    view = View(Filters(sides=("azerbaijani",)), title=HOSTILE)
-    result = ex.export(frame, view, "html", tmp_path / "map.html")
+    view = View(sides=("azerbaijani",))
+    result = ex.export(frame, view, "html", tmp_path / "map.html", title=HOSTILE)
     page = result.path.read_text(encoding="utf-8")
     urls = re.findall(r"<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']([^\"']+)", page)
     assert urls and all(u.startswith("data:") for u in urls)
@@ -253,11 +253,16 @@ def test_missing_folders_are_created(frame, tmp_path):
     assert result.path.is_file()
 
 
-def test_bad_filter_values_are_refused():
-    with pytest.raises(ValueError, match="unknown reporting side"):
-        View(Filters(sides=("martian",)))
-    with pytest.raises(ValueError, match="bad extent"):
-        View(extent=(50.0, 40.0, 45.0, 41.0))
+@pytest.mark.parametrize(
+    ("view", "message"),
+    [(View(sides=("martian",)), "side 'martian'"), (View(extent=(50.0, 40.0, 45.0, 41.0)),
+                                                     "bad extent"),
+     (View(start=dt.date(2021, 1, 2), end=dt.date(2021, 1, 1)), "reversed")],
+)
+def test_bad_views_are_refused_before_anything_is_written(frame, tmp_path, view, message):
+    with pytest.raises(ex.ExportError, match=message):
+        ex.export(frame, view, "csv", tmp_path / "a.csv")
+    assert not (tmp_path / "a.csv").exists()
 
 
 def test_invalid_rows_are_reported_and_left_out(frame, tmp_path):
@@ -292,23 +297,32 @@ def test_export_bytes_are_the_file_export_writes(frame, tmp_path):
 
 
 def test_suggested_filename_says_what_is_inside():
-    view = View(Filters(start=dt.date(2020, 10, 1), end=dt.date(2020, 10, 31),
-                        types=("shelling",)))
+    view = View(start=dt.date(2020, 10, 1), end=dt.date(2020, 10, 31),
+                types=("shelling",))
     assert ex.suggested_filename(view, "png") == "kcm_2020-10-01_2020-10-31_shelling.png"
     assert ex.suggested_filename(View(), "acled", today=dt.date(2024, 1, 2)) == (
         "kcm_as-of-2024-01-02.acled.csv")
     assert set(ex.MEDIA_TYPES) == set(ex.FORMATS) == set(ex.FILE_SUFFIXES)
 
 
-def test_bare_filters_are_a_view(frame, tmp_path):
-    result = ex.export(frame, Filters(sides=("third_party",)), "geojson", tmp_path / "a.geojson")
-    assert [e.event_id for e in read_geojson(result.path)[0]] == ["x3"]
-    with pytest.raises(ex.ExportError, match="view must be"):
+def test_every_page_filter_reaches_the_data(frame, tmp_path):
+    view = View(types=("shelling", "offensive", "ceasefire", "diplomacy", "casualties",
+                       "border_incident", "displacement", "protest"), text="NOTE 3")
+    result = ex.export(frame, view, "geojson", tmp_path / "a.geojson")
+    assert [e.event_id for e in read_geojson(result.path)[0]] == ["x3"] == list(
+        apply_view(frame, view)["event_id"])
+    with pytest.raises(ex.ExportError, match="expected a dashboard.view.View"):
         ex.export(frame, {"sides": ["armenian"]}, "csv", tmp_path / "a.csv")
 
 
+def test_title_is_an_option_of_figures_only(frame, tmp_path):
+    assert "title" in ex.format_options("png") and "title" in ex.format_options("html")
+    with pytest.raises(ex.ExportError, match="title"):
+        ex.export(frame, View(), "csv", tmp_path / "a.csv", title="Brief")
+
+
 def test_png_metadata_keeps_a_non_latin_title(frame, tmp_path):
-    view = View(title="Ստեփանակերտ / Xankəndi \x00 <b>")
-    result = ex.export(frame, view, "png", tmp_path / "a.png", dpi=50)
+    result = ex.export(frame, View(), "png", tmp_path / "a.png", dpi=50,
+                       title="Ստեփանակերտ / Xankəndi \x00 <b>")
     with Image.open(result.path) as image:
         assert image.info["Title"] == "Ստեփանակերտ / Xankəndi <b>"

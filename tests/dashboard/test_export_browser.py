@@ -8,8 +8,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from dashboard import export as ex
-from dashboard.filters import Filters
-from dashboard.snapshot import View
+from dashboard.view import View
 from events.table import events_to_frame
 
 pytestmark = pytest.mark.browser
@@ -63,8 +62,8 @@ def frame(make_event):
 
 
 def test_standalone_map_draws_its_markers_with_no_network(browser, frame, tmp_path):
-    view = View(Filters(sides=("azerbaijani",)), title="<script>window.pwned=1</script>")
-    path = ex.export(frame, view, "html", tmp_path / "map.html").path
+    path = ex.export(frame, View(sides=("azerbaijani",)), "html", tmp_path / "map.html",
+                     title="<script>window.pwned=1</script>").path
     page, blocked, failed, errors = _open_offline(browser, path)
     try:
         page.wait_for_selector(".kcm-marker", timeout=15_000)
@@ -97,7 +96,7 @@ def test_popup_text_from_articles_is_shown_as_text(browser, frame, tmp_path):
 
 
 def test_empty_view_still_opens(browser, frame, tmp_path):
-    view = View(Filters(start=dt.date(2031, 1, 1)))
+    view = View(start=dt.date(2031, 1, 1))
     path = ex.export(frame, view, "html", tmp_path / "map.html").path
     page, blocked, failed, errors = _open_offline(browser, path)
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 import subprocess
@@ -16,8 +15,7 @@ from PIL import Image
 from dashboard import export as ex
 from dashboard import snapshot
 from dashboard.__main__ import build_parser, main, view_of
-from dashboard.filters import Filters
-from dashboard.snapshot import View
+from dashboard.view import FIELD_PARAMS, View, view_code
 from events.schema import read_geojson
 from events.store import default_store, open_store
 
@@ -85,32 +83,57 @@ def test_same_file_as_the_export_function_for_the_same_view(tmp_path, store_path
     cli_out, api_out = tmp_path / "cli.csv", tmp_path / "api.csv"
     assert _run("--from", "2020-10-05", "--side", "azerbaijani", "--store", store_path,
                 "-o", cli_out) == 0
-    view = View(Filters(start=dt.date(2020, 10, 5), sides=("azerbaijani",)))
+    view = View(start=dt.date(2020, 10, 5), sides=("azerbaijani",))
     frame = open_store(store_path).read_frame()
     ex.export(frame, view, "csv", api_out)
     assert cli_out.read_bytes() == api_out.read_bytes()
 
 
 def test_a_view_code_from_a_figure_reopens_the_view(tmp_path, store_path):
-    view = View(Filters(start=dt.date(2020, 10, 1), types=("shelling",)),
-                extent=(46.0, 39.0, 47.5, 40.5))
-    args = build_parser().parse_args(["export", "--view", snapshot.view_query(view), "-o",
+    view = View(start=dt.date(2020, 10, 1), types=("shelling",), claimants=("Ministry",),
+                precise_geo=True, extent=(46.0, 39.0, 47.5, 40.5))
+    args = build_parser().parse_args(["export", "--view", view_code(view), "-o",
                                       str(tmp_path / "x.png")])
     assert view_of(args) == view
-    args = build_parser().parse_args(["export", "--view", snapshot.view_query(view),
-                                      "--side", "armenian", "-o", "x.png"])
-    assert view_of(args).filters.sides == ("armenian",)
-    assert view_of(args).filters.types == ("shelling",)
+    args = build_parser().parse_args(["export", "--view", "http://kcm.local:8501/?"
+                                      + view_code(view), "--side", "armenian",
+                                      "--type", "offensive", "-o", "x.png"])
+    assert view_of(args) == view.replace(sides=("armenian",), types=("offensive",))
 
 
 def test_every_filter_of_the_page_has_an_option():
-    """A filter added to ``Filters`` must be added here too, or briefs silently ignore it."""
+    """A filter added to the page's view must be added here too, or briefs silently ignore it."""
     options = {a.dest for a in build_parser()._subparsers._group_actions[0]  # noqa: SLF001
                .choices["export"]._actions}
-    names = {"start": "start", "end": "end", "sides": "sides", "types": "types",
-             "bbox": "bbox", "include_undated": "include_undated"}
-    for f in dataclasses.fields(Filters):
-        assert names.get(f.name) in options, f.name
+    page_only = {"center", "zoom", "selected"}  # where the page's map looks, not what it shows
+    assert set(FIELD_PARAMS) - page_only <= options
+
+
+def test_page_filters_beyond_dates_sides_and_types_reach_the_data(tmp_path, store_path):
+    out = tmp_path / "a.geojson"
+    assert _run("--store", store_path, "--claimant", "Nobody", "-o", out) == 0
+    assert read_geojson(out)[0] == []
+    frame = open_store(store_path).read_frame()
+    one = frame.iloc[2]
+    assert _run("--store", store_path, "--claimant", one["claimant"], "--search",
+                str(one["place"]).upper(), "--article", one["article_id"], "--precise-geo",
+                "-o", out) == 0
+    got = {e.event_id for e in read_geojson(out)[0]}
+    assert one["event_id"] in got
+    assert _run("--store", store_path, "--min-fatalities", "100000", "-o", out) == 0
+    assert read_geojson(out)[0] == []
+
+
+def test_review_corrections_are_in_the_export(tmp_path, store_path):
+    """The page shows corrected events; a scheduled brief of the same store must too."""
+    from events.corrections import corrections_of, fix_field
+
+    store = open_store(store_path)
+    row = store.read_frame().set_index("event_id", drop=False).loc["s0"]
+    corrections_of(store).add([fix_field(row, "reporting_side", "azerbaijani", "analyst")])
+    out = tmp_path / "a.geojson"
+    assert _run("--store", store_path, "--side", "azerbaijani", "-o", out) == 0
+    assert "s0" in {e.event_id for e in read_geojson(out)[0]}
 
 
 def test_default_store_is_the_bundled_sample(tmp_path, monkeypatch):
@@ -135,7 +158,9 @@ def test_store_from_the_environment(tmp_path, store_path, monkeypatch):
     (["--side", "martian", "-o", "x.png"], "invalid choice: 'martian'"),
     (["--type", "riot", "-o", "x.png"], "invalid choice: 'riot'"),
     (["--from", "2020-13-45", "-o", "x.png"], "bad --from date '2020-13-45'"),
-    (["--from", "2020-11-01", "--to", "2020-10-01", "-o", "x.png"], "is after end"),
+    (["--from", "2020-11-01", "--to", "2020-10-01", "-o", "x.png"], "reversed"),
+    (["--min-fatalities", "-3", "-o", "x.png"], "expected a whole number"),
+    (["--region", "Atlantis", "-o", "x.png"], "invalid choice: 'Atlantis'"),
     (["--bbox", "46,39,45", "-o", "x.png"], "bad --bbox"),
     (["--bbox", "47,39,46,40", "-o", "x.png"], "west < east"),
     (["--format", "docx", "-o", "x.docx"], "invalid choice: 'docx'"),
@@ -143,7 +168,7 @@ def test_store_from_the_environment(tmp_path, store_path, monkeypatch):
     (["--dpi", "9000", "-o", "x.png"], "outside"),
     (["--dpi", "300", "-o", "x.csv"], "--dpi does not apply to csv"),
     (["--preset", "poster", "-o", "x.png"], "invalid choice: 'poster'"),
-    (["--view", "from=2020-10-01&colour=red", "-o", "x.png"], "unknown view parameter"),
+    (["--view", "from=2020-10-01&colour=red", "-o", "x.png"], "unknown link parameter 'colour'"),
     ([], "required: --output"),
 ])
 def test_bad_arguments_exit_2_with_one_line(capsys, tmp_path, argv, message):
@@ -196,3 +221,19 @@ def test_pdf_options(tmp_path, store_path):
     data = out.read_bytes()
     assert len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data)) == 1
     assert re.search(rb"/MediaBox\s*\[\s*0\s+0\s+595\.2\d*\s+841\.8\d*\s*\]", data)
+
+
+def test_articles_fill_the_evidence_as_on_the_page(tmp_path, monkeypatch):
+    """The bundled sample carries no article text; ``--articles`` reads it, as the page does."""
+    monkeypatch.delenv("KCM_STORE", raising=False)
+    monkeypatch.delenv("KCM_ARTICLES", raising=False)
+    articles = ROOT / ".." / "shared" / "articles"
+    bare, filled = tmp_path / "bare.geojson", tmp_path / "filled.geojson"
+    assert _run("-o", bare) == 0
+    assert _run("--articles", articles, "-o", filled) == 0
+    assert all(not e.evidence for e in read_geojson(bare)[0])
+    with_text = [e for e in read_geojson(filled)[0] if e.evidence]
+    assert len(with_text) == len(read_geojson(bare)[0])
+    sample = with_text[0]
+    text = (articles / f"{sample.article_id}.txt").read_text(encoding="utf-8")
+    assert text[sample.char_start:sample.char_end] == sample.evidence
