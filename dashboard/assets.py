@@ -25,12 +25,13 @@ import hashlib
 import importlib
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import branca.element
+
+from events.files import atomic_write_bytes
 
 #: Where Streamlit serves ``<app dir>/static/vendor`` when static serving is on.
 STATIC_URL_PREFIX = "/app/static/vendor"
@@ -114,15 +115,7 @@ def install_static(static_root: str | os.PathLike[str]) -> Path:
         data = source.read_bytes()
         if target.is_file() and _digest(target.read_bytes()) == _digest(data):
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write_bytes(target, data)
     return vendor
 
 

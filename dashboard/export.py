@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import html
 import inspect
 import io
@@ -44,6 +43,7 @@ import pandas as pd
 from dashboard import snapshot
 from dashboard.query import apply_view, ensure_regions
 from dashboard.view import View, check_view, view_code
+from events.files import atomic_path
 from events.schema import (
     SIDE_LABELS,
     TYPE_LABELS,
@@ -153,39 +153,14 @@ def check_output(path: str | os.PathLike[str]) -> Path:
 
 @contextlib.contextmanager
 def _atomic_output(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` (same suffix: GDAL goes by it), swapped in on success."""
+    """:func:`events.files.atomic_path`, its disk errors told as :class:`OutputPathError`."""
     try:
-        fd, tmp_name = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}"
-        )
+        with atomic_path(path) as tmp:
+            yield tmp
     except OSError as exc:
-        raise OutputPathError(f"cannot write {path}: {exc.strerror or exc}") from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        # mkstemp makes the file private; an export is an ordinary file, so give it the
-        # mode the target had, or what the user's umask gives a new file.
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
         if isinstance(exc, ExportError):
             raise
         raise OutputPathError(f"cannot write {path}: {exc.strerror or exc}") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-@functools.cache
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _write_bytes(path: Path, data: bytes) -> None:

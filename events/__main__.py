@@ -23,7 +23,7 @@ def _load_gazetteer():
 
 
 def _write_csv(events, path: Path) -> None:
-    from events.schema import atomic_write_text
+    from events.files import atomic_write_text
     from events.table import events_to_frame, spreadsheet_safe
 
     atomic_write_text(path, spreadsheet_safe(events_to_frame(events)).to_csv(index=False))

@@ -49,12 +49,12 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
+from events.files import atomic_write_text
 from events.schema import (
     DATE_PRECISIONS,
     EVENT_TYPES,
     GEO_PRECISIONS,
     SIDES,
-    atomic_write_text,
     date_span,
 )
 from events.store import (

@@ -15,11 +15,12 @@ import datetime as dt
 import json
 import math
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from events.files import atomic_write_text
 
 EVENT_TYPES: tuple[str, ...] = (
     "shelling",
@@ -374,33 +375,3 @@ def write_geojson(events: Iterable[Event], path: str | os.PathLike[str]) -> Path
     text = json.dumps(feature_collection(events), ensure_ascii=False, indent=1)
     atomic_write_text(path, text)
     return path
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.chmod(tmp, target_file_mode(path))
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def target_file_mode(path: Path) -> int:
-    """Permissions for a file about to replace ``path``.
-
-    Temporary files are created private (0600); swapped in as they are, a
-    rewrite would silently hide the file from the other users who could read
-    it. Keep the old file's mode, or give a new file the usual umask default.
-    """
-    try:
-        return path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0o022)
-        os.umask(umask)
-        return 0o666 & ~umask

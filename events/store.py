@@ -26,9 +26,7 @@ import json
 import math
 import os
 import re
-import shutil
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +35,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
 
+from events.files import atomic_path, temp_pattern
 from events.schema import (
     EVENT_TYPES,
     PROPERTY_NAMES,
@@ -49,7 +48,6 @@ from events.schema import (
     event_from_record,
     event_to_feature,
     events_from_collection,
-    target_file_mode,
 )
 from events.table import COLUMNS, events_to_frame, frame_to_events, normalise_frame
 
@@ -315,50 +313,25 @@ def write_lock(path: Path) -> Iterator[None]:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
-def _temp_sibling(path: Path) -> Path:
-    # Same suffix as the store: GDAL checks a GeoPackage's extension.
-    fd, tmp = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}"
-    )
-    os.close(fd)
-    return Path(tmp)
-
-
 def _remove_stale_temps(path: Path) -> None:
     """Delete copies left by writers that died before swapping them in.
 
     Called with the write lock held, so no live writer owns any of them.
     """
-    for stale in path.parent.glob(f".{path.name}.*.tmp{path.suffix}"):
+    for stale in path.parent.glob(temp_pattern(path)):
         stale.unlink(missing_ok=True)
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb") as fh:
-        os.fsync(fh.fileno())
 
 
 def replace_atomically(path: Path, write: Any, *, start_from_copy: bool) -> None:
     """Build the new store in a temp file beside ``path``, then swap it in whole.
 
     ``write(tmp)`` fills the temp file (which starts as a copy of the store when
-    ``start_from_copy``); any error or a crash before ``os.replace`` leaves the
-    store exactly as it was.
+    ``start_from_copy``); any error or a crash before the swap leaves the store
+    exactly as it was.
     """
     _remove_stale_temps(path)
-    tmp = _temp_sibling(path)
-    try:
-        if start_from_copy:
-            shutil.copyfile(path, tmp)
-        else:
-            tmp.unlink()
+    with atomic_path(path, start_from_copy=start_from_copy) as tmp:
         write(tmp)
-        os.chmod(tmp, target_file_mode(path))
-        _fsync(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 @contextlib.contextmanager
