@@ -39,6 +39,27 @@ OUTLETS: dict[str, tuple[str, str]] = {
     "azernews": ("AzerNews", "azerbaijani"),
     "news.az": ("News.az", "azerbaijani"),
     "apa news": ("APA", "azerbaijani"),
+    "trend news": ("Trend", "azerbaijani"),
+    "oxu.az": ("Oxu.az", "azerbaijani"),
+    "caliber.az": ("Caliber.az", "azerbaijani"),
+    "day.az": ("Day.az", "azerbaijani"),
+    "1news.az": ("1news.az", "azerbaijani"),
+    "armradio": ("Public Radio of Armenia", "armenian"),
+    "aravot": ("Aravot", "armenian"),
+    "factor.am": ("Factor TV", "armenian"),
+    "artsakhpress": ("Artsakhpress", "armenian"),
+    "mediamax": ("Mediamax", "armenian"),
+    "1lurer": ("Public TV of Armenia", "armenian"),
+}
+
+#: outlet names that are too short or too common to match inside other text: only whole
+#: names count ("APA" is the agency, "Japan" is not)
+EXACT_NAMES: dict[str, tuple[str, str]] = {
+    "apa": ("APA", "azerbaijani"),
+    "trend": ("Trend", "azerbaijani"),
+    "report": ("Report.az", "azerbaijani"),
+    "azerbaijan state news agency": ("AZERTAC", "azerbaijani"),
+    "armenian public radio": ("Public Radio of Armenia", "armenian"),
 }
 
 _SPLIT = re.compile(r"[^a-z0-9.\-]+")
@@ -57,6 +78,9 @@ def _keys(text: str) -> list[str]:
 
 def lookup_outlet(name: str = "", url: str = "") -> tuple[str, str] | None:
     """``(display name, side)`` of a registered outlet, or None."""
+    exact = EXACT_NAMES.get(name.lower().strip())
+    if exact:
+        return exact
     for text in (*_keys(name), *_keys(url)):
         for key, value in OUTLETS.items():
             if "." in key:

@@ -24,9 +24,9 @@ from typing import Any
 from events.corpus import Article, CorpusError
 from events.extract.dates import (
     DateMention,
+    day_offset_mention,
     find_dates,
     infer_reference_year,
-    next_day_mention,
 )
 from events.extract.fatalities import find_fatalities
 from events.extract.places import Located, area_place, find_places, scene_places
@@ -37,7 +37,13 @@ from events.extract.sides import (
     find_claims,
     learn_names,
 )
-from events.extract.types import FIRE, find_type_cues, is_asserted
+from events.extract.types import (
+    FIRE,
+    find_type_cues,
+    is_asserted,
+    is_generic_fighting,
+    is_speech_channel,
+)
 from events.outlets import outlet_name, outlet_side
 from events.schema import SIDE_LABELS, TYPE_LABELS, Event
 
@@ -69,6 +75,12 @@ _LIST_GAP = re.compile(r"\s*(?:,|and|,\s*and)\s*")
 _PAST = re.compile(r"\b(?:was|were|had)\b")
 _FOUR_DIGITS = re.compile(r"\d{4}")
 _WORD = re.compile(r"[A-Za-z][\w-]*")
+_DATELINE_HEAD = re.compile(r"^\s*[A-Z][A-Za-z/ .'-]{1,40},\s*(?:[A-Z][a-z]+\.?\s+\d{1,2}|"
+                            r"\d{1,2}\s+[A-Z][a-z]+)(?:,?\s*\d{4})?\s*(?:\([^)]{1,40}\))?\s*"
+                            r"[-–—]\s")
+# "the town", "the crossing": a place the article has just named
+_ANAPHOR = re.compile(r"\b(?:the|this|that)\s+(?:town|city|village|settlement|bridge|crossing|"
+                      r"checkpoint|site)\b(?!\s+of\b)", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +192,7 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
     prev_types: list[str] = []
     prev_date: DateMention | None = None
     recent_places: list[list[Any]] = []
+    last_scene: Located | None = None
     year_context: int | None = None
     candidates: list[_Candidate] = []
     sentences = split_sentences(article.text)
@@ -193,11 +206,20 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
         sent_places: list[Any] = []
         window = (sentences[sent_no - 1].text + " " if sent_no else "") + sent.text
         sent_dates = find_dates(sent.text, ref, ref_known=ref_known, year_hint=year_context)
-        nd = next_day_mention(sent.text)
-        if nd and prev_date is not None:
-            sent_dates = [DateMention(nd.start(), nd.end(),
-                                      prev_date.date + dt.timedelta(days=1), prev_date.precision,
-                                      "the day after the previous event")] + sent_dates
+        head = _DATELINE_HEAD.match(sent.text)
+        if head:
+            # "BAKU, April 4 (Trend) -": the filing date, not the date of what follows
+            sent_dates = [d for d in sent_dates if d.start >= head.end()]
+        counted = day_offset_mention(sent.text)
+        base = prev_date if prev_date is not None else (
+            DateMention(-1, -1, ref, "day", "publication date") if ref and ref_known else None)
+        if counted and base is not None:
+            m, days = counted
+            sent_dates = [d for d in sent_dates if not (d.start < m.end() and m.start() < d.end)]
+            sent_dates = sorted([DateMention(m.start(), m.end(),
+                                             base.date + dt.timedelta(days=days), base.precision,
+                                             "counted from the day told before"), *sent_dates],
+                                key=lambda d: d.start)
         explicit = [d for d in sent_dates if not d.future]
         sent_types: list[str] = []
         clauses = split_clauses(sent)
@@ -205,44 +227,57 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
                        for cl in clauses]
         sent_strikes = [c.event_type for cues in clause_cues for c in cues
                         if c.event_type in STRIKE_TYPES]
+        sent_kinds = {c.event_type for cues in clause_cues for c in cues}
         for clause, cues in zip(clauses, clause_cues, strict=True):
             offset = clause.start - sent.start
             clause_dates = [d for d in sent_dates if offset <= d.start < offset + len(clause.text)]
             clause_dates = [DateMention(d.start - offset, d.end - offset, d.date, d.precision,
                                         d.how, d.future) for d in clause_dates]
-            attr = find_claims(clause.text, names=names, last=last_claim)
+            attr = find_claims(clause.text, names=names, last=last_claim, home_side=outlet.side)
             claims = attr.primary()
             if claims and claims[0].explicit:
                 last_claim = claims[0]
             if not cues:
                 continue
             if not claims:
-                claims = _trailing_claims(sentences, sent_no, names, last_claim) or [outlet]
+                claims = _trailing_claims(sentences, sent_no, names, last_claim,
+                                          outlet.side) or [outlet]
+            elif attr.also_outlet:
+                claims = [outlet, *claims]
             places = find_places(clause.text, gazetteer, context=context_places, window=window)
             for p in places:
                 if p.precision in ("settlement", "district") and gazetteer is not None:
                     hit = _gaz_get(gazetteer, p.name)
                     if hit is not None:
                         sent_places.append(hit)
-            fine_all = scene_places([p for p in places if not p.dateline], gazetteer)
+            fine_all = scene_places([p for p in places if not p.dateline], gazetteer,
+                                    clause.text)
+            if not fine_all and last_scene is not None and _ANAPHOR.search(clause.text):
+                fine_all = [last_scene]  # "the town had been lost": the town named before
             fine = [p for p in fine_all if not p.origin]
+            settled = [p for p in fine if p.precision == "settlement"]
+            if settled:
+                last_scene = settled[-1]
             dateline = [p for p in places if p.dateline]
             has_settlement = any(p.precision == "settlement" for p in fine)
+            # "exchanged artillery fire": an exchange, not a strike inside it
+            cues = [c for c in cues if not (c.event_type == "shelling" and any(
+                b.event_type == "border_incident" and b.start <= c.start and c.end <= b.end
+                for b in cues))]
             # decide the type of each cue
+            if sent_kinds - {"diplomacy"}:
+                # "told reporters", "said in a statement": how a claim is made, not an event
+                cues = [c for c in cues if not is_speech_channel(c)] or cues
+            if sent_kinds & {"shelling", "offensive", "protest"}:
+                # generic fighting words add nothing to a strike, an assault or a protest
+                cues = [c for c in cues if not is_generic_fighting(c)] or cues
             typed: list[tuple[str, int, int]] = []
             for c in cues:
                 t = c.event_type
                 if t == FIRE:
-                    t = "shelling" if has_settlement else "border_incident"
+                    t = _fire_type(sent.text, has_settlement)
                 typed.append((t, c.start, c.end))
-            if len({t for t, _, _ in typed}) > 1:
-                # "said in a statement" is how a claim is made, not a second event
-                typed = [x for x in typed if not (x[0] == "diplomacy" and "statement"
-                                                  in clause.text[x[1]:x[2]])]
             kinds = {t for t, _, _ in typed}
-            if kinds & {"shelling", "offensive", "protest"}:
-                # generic fighting words add nothing to a strike, an assault or a protest
-                typed = [x for x in typed if x[0] != "border_incident"] or typed
             strike = next((t for t, _, _ in typed if t in STRIKE_TYPES), None)
             if strike is None and "casualties" in kinds:
                 strike = next((t for t in sent_strikes if t in STRIKE_TYPES), None)
@@ -269,6 +304,13 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
             for t in dict.fromkeys(t for t, _, _ in order):
                 cue_pos = next(s for tt, s, _ in order if tt == t)
                 t_places: list[Located | None] = list(owned.get(t, []))
+                if t == "displacement" and t_places and all(
+                        p is not None and p.destination for p in t_places):
+                    # "A was shelled and its residents evacuated to B": the event is at A
+                    t_places = [p for p in fine if not p.destination][:1] or t_places
+                if t == "displacement":
+                    # "families left A, sheltering in B": the flight is from A
+                    t_places = [p for p in t_places if p is not None and p.origin] or t_places
                 if t == "ceasefire":
                     # a truce agreed in Moscow or Geneva takes effect at the front
                     t_places = [p for p in t_places if p is None or p.country in ("AM", "AZ")]
@@ -334,15 +376,33 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
     return merge_restatements(events)
 
 
+# What was fired at says what kind of firing it was: soldiers and posts on the line are an
+# incident, homes and civilians a strike on a settlement.
+_MILITARY_TARGET = re.compile(r"\b(?:positions?|posts?|outposts?|checkpoints?|soldiers?|troops|"
+                              r"servicem[ae]n|border guards?|guards?|units?|trenches)\b", re.I)
+_CIVILIAN_TARGET = re.compile(r"\b(?:civilians?|residential|homes?|houses?|schools?|hospitals?|"
+                              r"residents|population)\b", re.I)
+
+
+def _fire_type(sentence: str, has_settlement: bool) -> str:
+    """``shelling`` or ``border_incident`` for a generic "opened fire" / "fire from"."""
+    civilian = bool(_CIVILIAN_TARGET.search(sentence))
+    military = bool(_MILITARY_TARGET.search(sentence))
+    if military != civilian:
+        return "border_incident" if military else "shelling"
+    return "shelling" if has_settlement else "border_incident"
+
+
 def _trailing_claims(sentences: Sequence[Span], sent_no: int, names: NameBook,
-                     last: Claim | None) -> list[Claim]:
+                     last: Claim | None, home_side: str | None = None) -> list[Claim]:
     """The source a later sentence of the same paragraph names for what came before."""
     para = sentences[sent_no].paragraph
     for nxt in sentences[sent_no + 1:sent_no + 3]:
         if nxt.paragraph != para:
             break
         if _TRAILING_SOURCE.search(nxt.text):
-            claims = find_claims(nxt.text, names=names, last=last).primary()
+            claims = find_claims(nxt.text, names=names, last=last,
+                                 home_side=home_side).primary()
             if claims:
                 return claims
     return []
@@ -456,6 +516,11 @@ def _named(ev: Event) -> bool:
         and "no source named" not in ev.confidence_reason
 
 
+def _own_voice(ev: Event) -> bool:
+    """True when a speaker other than the outlet is credited, by name or by pronoun."""
+    return bool(ev.claimant) and ev.claimant not in (ev.outlet, "the outlet")
+
+
 def _source_head(claimant: str) -> str:
     words = [w for w in _WORD.findall(claimant) if w.lower() not in ("the", "a")]
     return words[0][:5].lower() if words else ""
@@ -467,18 +532,44 @@ def _same_source(a: Event, b: Event) -> bool:
         _source_head(a.claimant) != "" and _source_head(a.claimant) == _source_head(b.claimant))
 
 
+# "killed since Sunday", "so far": a running toll of the whole fighting, not one strike's
+_RUNNING_TOLL = re.compile(r"\bsince\b|\bso far\b|\bin total\b|\boverall\b", re.I)
+
+
+_SPAN_DAYS = {"day": 1, "week": 7}
+
+
+def _windows_overlap(a: Event, b: Event) -> bool:
+    """True when two day- or week-precision dates can be the same day."""
+    if a.event_date is None or b.event_date is None:
+        return False
+    reach = _SPAN_DAYS.get(a.date_precision or "", 0) + _SPAN_DAYS.get(b.date_precision or "", 0)
+    return reach > 0 and abs((a.event_date - b.event_date).days) < reach
+
+
+def _speaker_key(claimant: str) -> str:
+    """The last capitalised word of a speaker: "US Secretary of State Antony Blinken" and
+    "Antony Blinken" are one speaker (text varies titles, rarely surnames)."""
+    words = [w for w in _WORD.findall(claimant) if w[0].isupper()]
+    return (words[-1] if words else claimant).lower()
+
+
 def merge_restatements(events: Sequence[Event]) -> list[Event]:
     """One event per claim: a restatement of a claim already made is dropped.
 
     A restatement has the same type, side and date, and either the same place
     or only a coarser one (the region as a whole, a country, none) where the
     first statement named the place. A casualty report with the side and date
-    of a strike or clash already told is that strike's toll. The first
-    statement is kept (it carries the evidence); a death count stated only in
-    a restatement is taken over, the larger one wins.
+    of a strike or clash already told (or at its place) is that strike's toll,
+    unless it is a running toll ("since Sunday"). The first statement is kept
+    (it carries the evidence), except that a claim first told with no place and
+    then told at a named place takes that place; a death count stated only in
+    a restatement is taken over, the larger one wins. One speaker's statement
+    told twice (once dated by the week, once by the day) is one diplomatic event.
     """
     kept: list[Event] = []
     index: dict[tuple, int] = {}
+    refined: set[int] = set()
 
     def absorb(i: int, ev: Event) -> None:
         first = kept[i]
@@ -489,25 +580,53 @@ def merge_restatements(events: Sequence[Event]) -> list[Event]:
     for ev in events:
         when = (ev.event_date, ev.date_precision)
         # a statement or meeting is its speaker's: two speakers are two events
-        who = ev.claimant.lower() if ev.event_type == "diplomacy" else ""
+        who = _speaker_key(ev.claimant) if ev.event_type == "diplomacy" else ""
         exact = (ev.event_type, ev.reporting_side, ev.place, *when, who)
         if exact in index:
             absorb(index[exact], ev)
             continue
+        if who and _own_voice(ev):
+            # one speaker's statement told again ("has condemned" ... "on Tuesday ... urged")
+            again = [i for i, k in enumerate(kept) if k.event_type == "diplomacy"
+                     and k.reporting_side == ev.reporting_side
+                     and _own_voice(k) and _speaker_key(k.claimant) == who
+                     and k.date_precision != ev.date_precision
+                     and _windows_overlap(k, ev)]
+            if again:
+                absorb(again[0], ev)
+                continue
         if _coarse(ev):
             same = [i for i, k in enumerate(kept) if (k.event_type, k.reporting_side,
                     k.event_date) == (ev.event_type, ev.reporting_side, ev.event_date)
-                    and (not who or k.claimant.lower() == who)
+                    and (not who or _speaker_key(k.claimant) == who)
                     and (_same_source(k, ev) or not _named(k) or not _named(ev))]
             if same:
                 absorb(same[0], ev)
                 continue
-        if ev.event_type == "casualties" and _explicitly_dated(ev) and ev.date_precision == "day":
+        if ev.event_type == "casualties" and not _RUNNING_TOLL.search(ev.evidence) and (
+                (_explicitly_dated(ev) and ev.date_precision == "day") or not _coarse(ev)):
             toll_of = [i for i, k in enumerate(kept) if k.event_type in STRIKE_TYPES
                        and (k.reporting_side, k.event_date, k.date_precision)
                        == (ev.reporting_side, *when) and (_coarse(ev) or k.place == ev.place)]
             if toll_of:
                 absorb(toll_of[0], ev)
+                continue
+        if not _coarse(ev):
+            # a claim first told with no place, then with one: the place refines it
+            vague = [i for i, k in enumerate(kept) if _coarse(k) and (
+                k.event_type, k.reporting_side, k.event_date, k.date_precision) == (
+                ev.event_type, ev.reporting_side, *when)
+                and (not who or _speaker_key(k.claimant) == who) and _same_source(k, ev)
+                and i not in refined]
+            if vague:
+                i = vague[0]
+                old = kept[i]
+                index.pop((old.event_type, old.reporting_side, old.place, old.event_date,
+                           old.date_precision, who), None)
+                kept[i] = ev
+                absorb(i, old)  # a death count told only the first time is kept
+                index[exact] = i
+                refined.add(i)
                 continue
         index[exact] = len(kept)
         kept.append(ev)

@@ -41,7 +41,14 @@ _MONTH_RX = (r"(?P<mon>January|February|March|April|May|June|July|August|Septemb
              r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
 _DAY_RX = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR_RX = r"(?P<year>(?:19|20)\d\d)"
+_DAY2_RX = r"[0-3]?\d(?:st|nd|rd|th)?"
+_RANGE_SEP = r"\s*(?:[-–—/]|to|and)\s*"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # ranges ("the night of 3-4 April", "October 3 to 5"): the first day starts the event
+    ("dm", re.compile(r"\b" + _DAY_RX + _RANGE_SEP + _DAY2_RX + r"\s+(?:of\s+)?" + _MONTH_RX
+                      + r"\b(?:,?\s+" + _YEAR_RX + r")?")),
+    ("md", re.compile(r"\b" + _MONTH_RX + r"\s+" + _DAY_RX + _RANGE_SEP + _DAY2_RX
+                      + r"\b(?:,?\s+" + _YEAR_RX + r")?")),
     ("md", re.compile(r"\b" + _MONTH_RX + r"\s+" + _DAY_RX + r"\b(?:,?\s+" + _YEAR_RX + r")?")),
     ("dm", re.compile(r"\b" + _DAY_RX + r"\s+(?:of\s+)?" + _MONTH_RX + r"\b(?:,?\s+"
                       + _YEAR_RX + r")?")),
@@ -53,7 +60,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("today", re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|"
                          r"earlier today)\b", re.I)),
     ("now", re.compile(r"\b(?:now|currently|at present|these days|at the moment)\b", re.I)),
-    ("yesterday", re.compile(r"\byesterday\b|\blast night\b", re.I)),
+    ("yesterday", re.compile(r"\byesterday\b|\blast night\b|\bovernight\b|"
+                             r"\bduring the night\b", re.I)),
+    ("weekend", re.compile(r"\b(?:over|at|during|on|this|last|since)\s+the\s+weekend\b|"
+                           r"\b(?:this|last|past)\s+weekend\b", re.I)),
     ("lastweek", re.compile(r"\b(?:last|past|previous)\s+week\b", re.I)),
     ("thisweek", re.compile(r"\b(?:earlier |later )?this week\b", re.I)),
     ("lastmonth", re.compile(r"\b(?:last|past|previous)\s+month\b", re.I)),
@@ -86,7 +96,8 @@ _KIND_NEEDS: dict[str, object] = {
     "weekday": ("day",), "today": ("today", "this morning", "this afternoon", "this evening",
                                    "tonight"),
     "now": ("now", "currently", "at present", "these days", "at the moment"),
-    "yesterday": ("yesterday", "last night"), "lastweek": ("week",), "thisweek": ("week",),
+    "yesterday": ("yesterday", "last night", "overnight", "during the night"),
+    "weekend": ("weekend",), "lastweek": ("week",), "thisweek": ("week",),
     "lastmonth": ("month",), "thismonth": ("month",),
     "season": ("summer", "spring", "autumn", "fall", "winter"), "thisyear": ("year",),
     "lastyear": ("year",), "nextday": ("day",), "war2020": ("44-day", "karabakh war",
@@ -206,6 +217,10 @@ def find_dates(text: str, ref: dt.date | None, *, ref_known: bool = True,
                     add(m, ref, "week", "now")
                 elif kind == "yesterday" and ref is not None and ref_known:
                     add(m, ref - dt.timedelta(days=1), "day", "yesterday")
+                elif kind == "weekend" and ref is not None and ref_known:
+                    # the Saturday before publication (a weekend on the day itself is that one)
+                    back = (ref.weekday() - 5) % 7
+                    add(m, ref - dt.timedelta(days=back), "week", "weekend")
                 elif kind == "lastweek" and ref is not None and ref_known:
                     add(m, ref - dt.timedelta(days=7), "week", "last week")
                 elif kind == "thisweek" and ref is not None and ref_known:
@@ -248,6 +263,32 @@ def find_dates(text: str, ref: dt.date | None, *, ref_known: bool = True,
                 continue
     found.sort(key=lambda d: d.start)
     return found
+
+
+_DAY_OFFSET = re.compile(
+    r"\b(?:(?P<next>the next day|the following day|the day after)|"
+    r"(?P<prev>the day before|the previous day|the preceding day)|"
+    r"(?P<n>a|one|two|three|four|five|six|seven|\d)\s+days?\s+(?P<dir>later|earlier|after|"
+    r"before))\b", re.I)
+
+
+def day_offset_mention(text: str) -> tuple[re.Match[str], int] | None:
+    """"The next day", "a day earlier", "two days later": the match and its offset in days
+    from the day the story has just told of (None when there is no such phrase).
+
+    "N days after X" dates X, told after the phrase: N days before the day told of.
+    """
+    m = _DAY_OFFSET.search(text)
+    if m is None:
+        return None
+    if m.group("next"):
+        return m, 1
+    if m.group("prev"):
+        return m, -1
+    word = m.group("n").lower()
+    n = _NUMBER_WORDS.get(word) or int(word)
+    # "two days later": after the day told; "came two days after X": X was two days before
+    return m, n if m.group("dir").lower() in ("later", "before") else -n
 
 
 _NEXT_DAY = re.compile(r"\b(?:the next day|the following day|a day (?:after|later)|"

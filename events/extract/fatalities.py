@@ -15,11 +15,15 @@ _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
 _NUM = r"(?P<n>\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")"
 _HEDGE = r"(?:(?:nearly|almost|about|around|some|at least|more than|over|up to|roughly)\s+)?"
 _WHO = r"(?:[\w-]+\s+){0,4}?"
-_DEATH = r"(?:killed|dead|died|deaths|perished|lost their lives|victims|fatalities|bodies)"
+# "32 people, including seven civilians, were killed": the aside does not break the count
+_ASIDE = (r"(?:[\w-]+,\s*(?:including|among them|among whom|most of them|mostly)\b[^,]{1,60},"
+          r"\s*)?")
+_DEATH = (r"(?:killed|dead|died|deaths|perished|lost their lives|victims|fatalities|bodies|"
+          r"martyred|killed in action)")
 _PATTERNS = (
     # "12 people were killed", "four civilians died", "nearly 5000 dead"
-    re.compile(r"\b" + _HEDGE + _NUM + r"\s+" + _WHO + r"(?:(?:were|have been|had been|was|"
-               r"are|is|being|has been)\s+(?:\w+\s+)?)?" + _DEATH + r"\b", re.I),
+    re.compile(r"\b" + _HEDGE + _NUM + r"\s+" + _WHO + _ASIDE + r"(?:(?:were|have been|"
+               r"had been|was|are|is|being|has been)\s+(?:\w+\s+)?)?" + _DEATH + r"\b", re.I),
     # "killed 13", "killing a civilian", "killed a local resident"
     re.compile(r"\bkill(?:ed|ing)\s+" + _HEDGE + _NUM + r"\b(?!\s*(?:%|percent))", re.I),
     # "death toll of nearly 5000", "toll rose to 40"
@@ -33,7 +37,7 @@ _PATTERNS = (
 # Every match of the patterns above contains one of these words. A clause without any of
 # them has no death count, which a substring test says far faster than the patterns.
 _DEATH_STEMS = ("kill", "dead", "died", "deaths", "perished", "lost their lives", "victims",
-                "fatalities", "bodies", "toll", "loss")
+                "fatalities", "bodies", "toll", "loss", "martyred")
 # The only letters that match an ASCII letter case-insensitively but do not lower-case to
 # it (dotted and dotless i, long s): mapped first so the test above never misses a match.
 _IGNORECASE_EXTRA = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})

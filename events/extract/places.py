@@ -14,6 +14,7 @@ The gazetteer is passed in by the caller (duck-typed: ``find_mentions``,
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,6 +45,8 @@ class Located:
     country: str = ""
     dateline: bool = False  # "LONDON —": where the story was filed
     origin: bool = False  # "fired from Armenia", "fleeing Kelbajar": where it came from
+    destination: bool = False  # "evacuated to Yerevan": where people were taken
+    route: bool = False  # "travelled through the corridor": a way, not a scene
 
 
 # Areas: (pattern, canonical name, precision, names to ask the gazetteer for a point)
@@ -71,9 +74,11 @@ _IGNORECASE_EXTRA = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 _SPEAKER_AFTER = re.compile(
     r"^\s*(?:'s\s+|’s\s+)?(?:\w+\s+){0,2}(?:officials?|authorities|leaders?|leadership|"
     r"government|ministry|military|army|forces|said|says|reported|claimed|announced|denied|"
-    r"accused|ombudsman|spokes\w+|media|president|side)\b", re.I)
-_ORIGIN_BEFORE = re.compile(r"\b(?:from|out of|leave|leaving|fled|flee|fleeing|departing)\s+"
-                            r"(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
+    r"accused|ombudsman|spokes\w+|media|president|side)\b"
+    r"(?!\s+(?:air ?base|base|airport|airfield|facilit\w+|installations?|units?|positions?|"
+    r"hospital|depot|warehouse|headquarters|posts?|targets?))", re.I)
+_ORIGIN_BEFORE = re.compile(r"\b(?:from|out of|leave|leaves|leaving|left|fled|flee|fleeing|"
+                            r"departing|abandoned)\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 # "the head of Darbas community", "a native of Shusha": who someone is, not where it happened
 _AFFILIATION_BEFORE = re.compile(r"\b(?:heads?|mayors?|governors?|chiefs?|MPs?|deput(?:y|ies)|"
                                  r"representatives?)\s+(?:of|from)\s+"
@@ -99,10 +104,18 @@ _INSTITUTION_SITES: dict[str, str] = {
 _INSTITUTION_RX = {inst: re.compile(r"\bat the " + re.escape(inst) + r"\b")
                    for inst in _INSTITUTION_SITES}
 # Compiled once here rather than inline: they run for every place mention.
-_PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|on|of)\s+$")
+_PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|on|of)\s+(?:the\s+)?$")
 _AFFILIATION_TAIL = re.compile(r",?\s*(?:[A-Za-z-]+\s+)?(?:community|municipality|village)?,\s*")
 _HYPHEN_WORD = re.compile(r"-[a-z]")
-_IN_CAPITAL_BEFORE = re.compile(r"\b(?:in|at|near|on|to|into|of|around|outside)\s+(?:the\s+)?$")
+_IN_CAPITAL_BEFORE = re.compile(r"\b(?:in|at|near|on|to|into|of|around|outside|through|across|"
+                                r"over)\s+(?:the\s+)?(?:(?:central|downtown|northern|southern|"
+                                r"eastern|western|outer)\s+)?$", re.I)
+# "In Yerevan, the ministry said ...": where a statement was made, not where it happened
+_SPEECH_SITE = re.compile(r"^\s*(?:In|Speaking in|From|Speaking from)\s+$")
+_DESTINATION_BEFORE = re.compile(r"\b(?:evacuated|relocated|moved|taken|transferred|sent|bused|"
+                                 r"brought|resettled|fled|flown)\s+(?:\w+\s+){0,2}?(?:to|into)\s+"
+                                 r"(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+_ROUTE_BEFORE = re.compile(r"\b(?:through|via|along)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 
 
 def _attr(obj: Any, name: str, default: Any = None) -> Any:
@@ -156,7 +169,7 @@ def find_places(clause: str, gazetteer: GazetteerLike | None, *,
             if any(s <= start < e for s, e in speaker_spans):
                 continue
             if _SPEAKER_AFTER.match(clause[end:end + 40]) and not _PREPOSITION_BEFORE.search(
-                    clause[max(0, start - 6):start]):
+                    clause[max(0, start - 10):start]):
                 continue
             origin = bool(_ORIGIN_BEFORE.search(clause[max(0, start - 30):start]))
             if _AFFILIATION_BEFORE.search(clause[max(0, start - 30):start]) or (
@@ -169,8 +182,10 @@ def find_places(clause: str, gazetteer: GazetteerLike | None, *,
             if _ORG_AFTER.match(clause[end:end + 30]):
                 continue
             if surface in _CAPITAL_AS_GOVERNMENT and not _IN_CAPITAL_BEFORE.search(
-                    clause[max(0, start - 12):start]):
+                    clause[max(0, start - 24):start]):
                 continue
+            speech_site = surface in _CAPITAL_AS_GOVERNMENT and bool(
+                _SPEECH_SITE.match(clause[:start])) and clause[end:end + 1] == ","
             candidates = _attr(m, "candidates", ()) or ()
             try:
                 place = gazetteer.resolve(candidates, context_places=tuple(context),
@@ -183,10 +198,14 @@ def find_places(clause: str, gazetteer: GazetteerLike | None, *,
                     clause[max(0, start - 16):start]):
                 continue  # "Azerbaijan installed a checkpoint": an actor, not a scene
             located = _from_place(place, surface, start, end)
-            if start < 40 and _DATELINE.match(clause[:end + 40]):
+            if start < 40 and _DATELINE.match(clause[:end + 40]) or speech_site:
                 located = dataclasses.replace(located, dateline=True)
             if origin:
                 located = dataclasses.replace(located, origin=True)
+            elif _DESTINATION_BEFORE.search(clause[max(0, start - 30):start]):
+                located = dataclasses.replace(located, destination=True)
+            elif _ROUTE_BEFORE.search(clause[max(0, start - 30):start]):
+                located = dataclasses.replace(located, route=True)
             out.append(located)
         for inst, city in _INSTITUTION_SITES.items():
             if inst not in clause:
@@ -218,8 +237,8 @@ def _safe_lookup(gazetteer: GazetteerLike, name: str) -> list[Any]:
         return []
 
 
-def scene_places(places: Sequence[Located], gazetteer: GazetteerLike | None = None
-                 ) -> list[Located]:
+def scene_places(places: Sequence[Located], gazetteer: GazetteerLike | None = None,
+                 text: str = "") -> list[Located]:
     """The places an event is put at: the finest ones named, one per distinct place.
 
     Settlements of one district listed together ("the villages of A, B and C
@@ -227,14 +246,20 @@ def scene_places(places: Sequence[Located], gazetteer: GazetteerLike | None = No
     the text, or else the gazetteer's district of their shared ``admin``. A
     province named only to say where a finer place lies ("Vardenis,
     Gegharkunik Province") is not a second scene. Areas are kept only when
-    nothing finer is named.
+    nothing finer is named. A district or lake named beside a settlement that
+    lies in it only says where the settlement is, and a road travelled is not
+    the scene when a place on it is named. ``text`` (the clause the offsets
+    index) tells a list of villages from places named in different parts of it.
     """
     fine = [p for p in places if p.precision in ("settlement", "district")]
     if fine:
         districts = [p for p in fine if p.precision == "district"]
         settlements = [p for p in fine if p.precision == "settlement" and not p.origin]
         admins = {s.admin for s in settlements}
-        if len(settlements) >= 2 and len(admins) == 1 and "" not in admins:
+        # "A, B and C": named together; a place of another part of the clause is not listed
+        listed = not text or all(_LIST_GAP.fullmatch(text[a.end:b.start]) for a, b in zip(
+            settlements, settlements[1:], strict=False))
+        if len(settlements) >= 2 and len(admins) == 1 and "" not in admins and listed:
             (admin,) = admins
             named = [d for d in districts if admin in d.name or d.admin == admin]
             if named:
@@ -243,14 +268,34 @@ def scene_places(places: Sequence[Located], gazetteer: GazetteerLike | None = No
             if district is not None:
                 return [district]
         fine = [p for p in fine if not (p.precision == "district" and any(
-            q is not p and q.admin and (q.admin in p.name or p.name.startswith(q.admin))
+            q is not p and (q.admin and (q.admin in p.name or p.name.startswith(q.admin))
+                            or q.precision == "settlement" and _within(q, p, _AROUND_KM))
             for q in fine))]
+        # a road or corridor travelled is not the scene when a place on it is named
+        fine = [p for p in fine if not p.route] or fine
         seen: dict[str, Located] = {}
         for p in fine:
             seen.setdefault(p.name, p)
         return list(seen.values())
     coarse = sorted(places, key=lambda p: PRECISION_RANK.get(p.precision, 9))
     return coarse[:1]
+
+
+_LIST_GAP = re.compile(r"\s*(?:,|and|or|,\s*and|,\s*or)\s*")
+
+
+
+_AROUND_KM = 30.0  # a district or lake named only to say where a settlement in it lies
+
+
+def _within(a: Located, b: Located, km: float) -> bool:
+    """True when both points are known and no more than ``km`` apart."""
+    if None in (a.lat, a.lon, b.lat, b.lon):
+        return False
+    dlat = math.radians(float(b.lat) - float(a.lat))  # type: ignore[arg-type]
+    dlon = math.radians(float(b.lon) - float(a.lon))  # type: ignore[arg-type]
+    mean = math.radians((float(a.lat) + float(b.lat)) / 2)  # type: ignore[arg-type]
+    return 6371.0 * math.hypot(dlat, dlon * math.cos(mean)) <= km
 
 
 def _district_of(admin: str, gazetteer: GazetteerLike | None, first: Located) -> Located | None:

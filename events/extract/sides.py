@@ -38,6 +38,7 @@ _ATTR_VERBS = (
     r"asserted|declared|stressed|blamed|blames|charged|tweeted|posted|argued|argues|"
     r"warned|explained|cited|quoted|complained|recalled|vowed|vows|pledged|informs|reiterated|"
     r"emphasi[sz]ed|urged|condemned|showed|shows|made a statement|issued a statement|"
+    r"commented|comment|responded|respond|reacted|react|"
     r"released a statement"
 )
 _VERB = re.compile(
@@ -55,10 +56,13 @@ _PASSIVE_BY = re.compile(
 _MUTUAL = re.compile(
     r"\b(?:accus\w+|blam\w+|fault\w*)\s+(?:each other|one another)\b|\btraded (?:blame|accusations|"
     r"charges)\b|\btrad(?:e|ing) (?:blame|accusations)\b|\bmutual (?:claims|accusations|"
-    r"allegations|recriminations)\b|\beach side blamed the other\b",
+    r"allegations|recriminations)\b|\beach (?:side|party|country) (?:blam|accus)\w* the other\b"
+    r"|\b(?:officials|sources) (?:on|from) both sides\b|\bboth sides (?:said|reported|claimed)\b",
     re.IGNORECASE)
 _PRONOUN = re.compile(r"^(?:it|they|he|she|the (?:ministry|agency|statement|spokesman|"
-                      r"spokeswoman|official|officials|report|watchdog|group|side))$", re.I)
+                      r"spokeswoman|spokesperson|official|officials|report|watchdog|group|side|"
+                      r"office|service|army|military|command|organi[sz]ation|committee|mission|"
+                      r"government|authorities|president|prosecutor['’]s office))$", re.I)
 _STOP_SUBJECT = re.compile(
     r"^(?:that|which|who|and|as|after|before|when|while|but|also|in turn|however|meanwhile|"
     r"earlier|later|then|both|on \w+|today|yesterday)$", re.I)
@@ -110,8 +114,6 @@ class NameBook:
     sides: dict[str, str] = field(default_factory=dict)
 
     def learn(self, text: str, side: str) -> None:
-        if side == THIRD:
-            return
         for m in _NAME.finditer(text):
             word = m.group()
             if word in _TITLES or _PLACE_WORD.match(word):
@@ -170,7 +172,8 @@ def side_of_claimant(claimant: str, names: NameBook | None = None) -> str | None
 
 _NAME_RUN = r"((?:[A-Z][\w’'-]+\s+){0,4}[A-Z][\w’'-]+)"
 _CUE_WORDS = (r"(?:Armenian|Armenia['’]s|Azerbaijani|Azerbaijan['’]s|Azeri|Karabakh|Artsakh|"
-              r"Nagorno-Karabakh['’]s|Karabakh['’]s)")
+              r"Nagorno-Karabakh['’]s|Karabakh['’]s|Russian|Russia['’]s|Turkish|Turkey['’]s|"
+              r"French|France['’]s|American|U\.S\.|US|Iranian|Georgian|British|German|EU)")
 _BEFORE_NAME = re.compile(r"\b" + _CUE_WORDS + r"\s+" + _NAME_RUN)
 _APPOSITION = re.compile(_NAME_RUN + r",\s+(?:(?:an?|the)\s+)?[a-z][^,]{0,60}?\b" + _CUE_WORDS)
 
@@ -185,7 +188,7 @@ def learn_names(text: str, names: NameBook) -> None:
         for m in rx.finditer(text):
             run = m.group(1)
             side = _side_by_cue(m.group())
-            if side in (ARMENIAN, AZERBAIJANI):
+            if side is not None:
                 names.learn(run, side)
 
 
@@ -195,7 +198,8 @@ _LEAD_CONJUNCTION = re.compile(r"^(?:and|but|while|meanwhile|however|also|then|i
 _TRAILING_TIME = re.compile(r"\s+(?:on|at|late|early|earlier|later)\s+.*$")
 _TRAILING_MEDIUM = re.compile(r"\s+in\s+(?:a|an|the|his|her|its|their)\s+(?:statement|interview|"
                               r"afternoon|morning|evening|post|message|briefing)\b.*$")
-_TRAILING_ADVERB = re.compile(r"\s+(?:has|have|had|also|later|earlier|immediately|then|both|"
+_TRAILING_ADVERB = re.compile(r"\s+(?:(?:did|does|do|has|have|had)(?:\s+not)?(?:\s+\w+ly)?"
+                              r"(?:\s+yet)?|also|later|earlier|immediately|then|both|"
                               r"previously)$", re.I)
 _AND_START = re.compile(r"\s*and\s")
 _FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has been|have been|had been|will|would)\b")
@@ -204,7 +208,7 @@ _BE_VERB = re.compile(r"\b(?:is|are|was|were|been)\b")
 _SOURCE_NOUN = re.compile(
     r"\b(?:officials?|authorities|ministry|military|side|media|government|aide|"
     r"spokes\w+|minister|president|ombudsman|envoy|ambassador|commander|mayor|"
-    r"governor|diplomat|leader\w*)\b")
+    r"governor|diplomat|leader\w*)\b", re.I)
 _PHRASE = re.compile(r"\s*((?:the\s+)?[^,;.“”\"()]{2,100})")
 _PHRASE_END = re.compile(r"\s+(?:on|in|at|that|who|which|reports?|reported|said|says)\s+")
 _SOURCE_WORD = re.compile(
@@ -222,11 +226,25 @@ _WHAT_BEFORE = re.compile(r"\bwhat\s+\w+\s+(?:\w+\s+)?$")
 _NAME_COMMA_BEFORE = re.compile(r",\s*[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?\s+$")
 _COMMA_AFTER = re.compile(r"\s*,")
 _NAME_START = re.compile(r"(?:the\s+)?[A-Z]")
+_VERB_FIRST = re.compile(r"^(?!(?:armed|retired|unnamed|united|elected|displaced)\b)"
+                         r"(?:\w+ed|spoke|met|held|took|made|went|came|gave|sent|began|flew|"
+                         r"told|said|wrote)\b")
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|this|that|these|those|its|their|his|her|"
+                                r"such|new|latest)\s+$", re.I)
+_AND_END = re.compile(r"\band\s+(?:also\s+|then\s+|later\s+)?$")
+_NP_VERB = re.compile(r"^((?:the\s+|The\s+)?(?:[A-Z][\w'’.-]*\s+)*[A-Z][\w'’.-]*)\s+"
+                      r"(?:[a-z]\w*ed|said|told|wrote|spoke|met|held|took|made)\s")
+_SHARED_SUBJECT = re.compile(r"^(.+?)\s+(?:\w+ed|spoke|met|held|took|made|said|told|wrote)\s"
+                             r".*\band$")
 
 
 # Words every match of ``_MUTUAL`` / ``_ACCORDING`` contains (lower case): a clause
 # without any of them is not searched. ``_PASSIVE_BY`` always needs "by".
-_MUTUAL_NEEDS = ("each other", "one another", "trad", "mutual ", "each side blamed the other")
+_MUTUAL_NEEDS = ("each other", "one another", "trad", "mutual ", " the other", "both sides")
+# ", each side blaming the other": the writer's own report, disputed by both sides
+_MUTUAL_TRAILING = re.compile(r",\s*(?:with\s+)?(?:each|both)\s+(?:side|sides|party|parties|"
+                              r"country|countries)?\s*\w*ing\b|,\s*(?:blaming|accusing)\s",
+                              re.I)
 _ACCORDING_NEEDS = ("according to", "per", "cit", "quoted by")
 # The only letters that match an ASCII letter case-insensitively but do not lower-case to
 # it (dotted and dotless i, long s): mapped before the substring tests.
@@ -253,6 +271,12 @@ def _subject_before(clause: str, pos: int) -> str:
     """The noun phrase that ends right before ``pos`` (a verb), within its segment."""
     left = clause[:pos]
     pieces = _BOUNDARY.split(left)
+    if _AND_END.search(left):
+        # "X dismissed the claims and alleged ...": the subject of the first predicate
+        for piece in reversed(pieces):
+            m = _NP_VERB.match(_clean(piece) + " ")
+            if m and not _STOP_SUBJECT.match(m.group(1)):
+                return m.group(1)
     # "A, B, and C said": the coordination is one subject
     if len(pieces) >= 2 and _AND_START.match(pieces[-1]) and pieces[-2].strip():
         pieces = [*pieces[:-2], pieces[-2].strip() + " " + pieces[-1].strip()]
@@ -271,8 +295,11 @@ def _subject_before(clause: str, pos: int) -> str:
                 return ""  # a clause, not a noun phrase: "X's comments were followed by ..."
             continue  # an appositive or relative clause between subject and verb
         if cand[0].isupper() or _PRONOUN.match(cand) or _THE_LOCAL.match(cand):
-            return cand
+            shared = _SHARED_SUBJECT.match(cand)
+            return shared.group(1) if shared else cand  # "Yerevan rejected it and [claimed]"
         if i == 0 and not _BE_VERB.search(cand):
+            if _VERB_FIRST.match(cand):
+                continue  # "spoke by phone with X and [urged]": the subject is further back
             return cand if _looks_like_source(cand) and _SOURCE_NOUN.search(cand) else ""
     return ""
 
@@ -305,6 +332,7 @@ class Attribution:
 
     groups: list[list[Claim]]
     mutual: bool = False
+    also_outlet: bool = False  # the writer tells it too: "X happened, each side blaming the other"
 
     def primary(self) -> list[Claim]:
         """The claim(s) an event is attributed to: one per side of the first subject."""
@@ -322,8 +350,24 @@ def _split_pair(subject: str) -> list[str]:
     return parts if len(parts) > 1 else [subject]
 
 
-def find_claims(clause: str, *, names: NameBook, last: Claim | None) -> Attribution:
-    """Sources named in a clause, or resolved from a pronoun to the last source."""
+# Institutions and office-holders that belong to some government: named without a
+# country ("the press service", "the prosecutor's office", "Ministry spokesman X"),
+# they are the government of the outlet's country in Armenian or Azerbaijani media.
+_INSTITUTION = re.compile(
+    r"\b(?:ministry|ministries|office|service|army|military|government|authorities|officials?|"
+    r"spokes\w+|command|forces|leadership|prosecutor\w*|governor\w*|mayor|administration|"
+    r"council|parliament|president|presidential|minister|aide|agency|headquarters|police|"
+    r"border guards?|committee|ombudsman|defender)\b", re.I)
+
+
+def find_claims(clause: str, *, names: NameBook, last: Claim | None,
+                home_side: str | None = None) -> Attribution:
+    """Sources named in a clause, or resolved from a pronoun to the last source.
+
+    ``home_side`` is the side of the outlet when it is an Armenian or Azerbaijani
+    one: an institution named without a country is then that country's, and the
+    person names in it are learnt for that side (a later "Dargahli said").
+    """
     low = clause.lower() if clause.isascii() else clause.translate(_IGNORECASE_EXTRA).lower()
     mutual = _MUTUAL.search(clause) if _has_any(low, _MUTUAL_NEEDS) else None
     if mutual:
@@ -331,7 +375,9 @@ def find_claims(clause: str, *, names: NameBook, last: Claim | None) -> Attribut
         arm, aze = "Armenia", "Azerbaijan"
         if _DEFENCE_MINISTRY.search(subject):
             arm, aze = "Armenian Defense Ministry", "Azerbaijani Defense Ministry"
-        return Attribution([[Claim(arm, ARMENIAN), Claim(aze, AZERBAIJANI)]], mutual=True)
+        trailing = bool(_MUTUAL_TRAILING.search(clause[max(0, mutual.start() - 40):mutual.end()]))
+        return Attribution([[Claim(arm, ARMENIAN), Claim(aze, AZERBAIJANI)]], mutual=True,
+                           also_outlet=trailing)
     speakers: list[tuple[int, str]] = []
     channels: list[tuple[int, str]] = []
     passive_spans = []
@@ -343,6 +389,8 @@ def find_claims(clause: str, *, names: NameBook, last: Claim | None) -> Attribut
         if any(s <= m.start() < e for s, e in passive_spans):
             continue
         before = clause[:m.start()]
+        if _DETERMINER_BEFORE.search(before[-12:]):
+            continue  # "dismissed the report", "in a statement": a noun, not a verb
         if (_TO_BE_AFTER.match(clause, m.end()) and _BE_BEFORE.search(before)) or (
                 "what" in before and _WHAT_BEFORE.search(before)):
             continue  # "reported to be", "what they say is": hedges, not sources
@@ -368,7 +416,7 @@ def find_claims(clause: str, *, names: NameBook, last: Claim | None) -> Attribut
             speakers.append((m.start(), subj))
     for m in _ACCORDING.finditer(clause) if _has_any(low, _ACCORDING_NEEDS) else ():
         src = _phrase_after(clause, m.end())
-        if src and _NAME_START.match(src):
+        if src and (_NAME_START.match(src) or _PRONOUN.match(src)):
             channels.append((m.start(), src))
     groups: list[list[Claim]] = []
     for _, who in sorted(speakers) + sorted(channels):
@@ -378,7 +426,11 @@ def find_claims(clause: str, *, names: NameBook, last: Claim | None) -> Attribut
             continue
         group = []
         for part in _split_pair(who):
-            side = side_of_claimant(part, names) or THIRD
-            group.append(Claim(part, side))
+            side = side_of_claimant(part, names)
+            if side is None and home_side in (ARMENIAN, AZERBAIJANI) and _INSTITUTION.search(
+                    part):
+                side = home_side
+                names.learn(part, side)
+            group.append(Claim(part, side or THIRD))
         groups.append(group)
     return Attribution(groups)

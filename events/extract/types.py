@@ -86,6 +86,16 @@ def _rx(*parts: str) -> re.Pattern[str]:
     return _compile(_alternatives(*parts))
 
 
+# Words in most sentences of conflict news: a poor gate when a rarer word is also required.
+_EVERYDAY = frozenset(["was", "were", "been", "being", "got", "used", "under", "forces", "units",
+                       "group", "groups", "troops", "military", "soldiers", "servicemen",
+                       "began", "started", "war", "city", "town", "towns", "region", "village",
+                       "villages", "district", "territory", "people", "residents", "civilians",
+                       "families", "armenians", "azerbaijanis", "the", "of", "to", "and",
+                       "positions", "it", "deal", "agreement", "said", "on", "in", "at",
+                       "by", "her", "his", "its", "their", "from", "over", "with"])
+
+
 def _required(items: Any) -> frozenset[str] | None:
     """Lower-case strings one of which every match of a parsed pattern contains.
 
@@ -97,9 +107,15 @@ def _required(items: Any) -> frozenset[str] | None:
     best: frozenset[str] | None = None
     run: list[str] = []
 
+    def rank(words: frozenset[str]) -> tuple[bool, int, float]:
+        # a set without everyday words first, then the longer the shortest word (then the
+        # longer on average): the rarer the set, the fewer clauses pass the gate
+        return (not any(w.strip() in _EVERYDAY for w in words), min(map(len, words)),
+                sum(map(len, words)) / len(words))
+
     def consider(found: frozenset[str] | None) -> None:
         nonlocal best
-        if found and (best is None or min(map(len, found)) > min(map(len, best))):
+        if found and (best is None or rank(found) > rank(best)):
             best = found
 
     for op, av in items:
@@ -122,64 +138,167 @@ def _required(items: Any) -> frozenset[str] | None:
     return best
 
 
+def _all_required(items: Any) -> list[frozenset[str]]:
+    """Every set of words a parsed pattern needs one of, in order (all are needed).
+
+    A pattern for "drones hit" or "drones struck" needs "drone" and one of "hit"/"struck": testing
+    both keeps the pattern off clauses that only speak of drones.
+    """
+    out: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in items:
+        if op is _sre.LITERAL and av < 128:
+            run.append(chr(av).lower())
+            continue
+        if run:
+            out.append(frozenset(["".join(run)]))
+            run = []
+        if op is _sre.SUBPATTERN:
+            out.extend(_all_required(av[-1]))
+        elif op is _sre.BRANCH:
+            options = [_required(alt) for alt in av[1]]
+            if all(options):
+                out.append(frozenset().union(*options))  # type: ignore[arg-type]
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            out.extend(_all_required(av[2]))
+    if run:
+        out.append(frozenset(["".join(run)]))
+    return out
+
+
+@functools.cache
+def _conjunctive_gates(event_type: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """For each alternative of a type, the word sets it needs all of (one word of each)."""
+    gates = []
+    for alt in _gates(event_type)[0]:
+        try:
+            sets = _all_required(_sre_parse.parse(alt, re.IGNORECASE))
+        except Exception:  # an unexpected tree only costs the shortcut, never a match
+            sets = []
+        unique = {_minimal(x) for x in sets if x and all(w.strip() for w in x)}
+        gates.append(tuple(sorted(unique, key=lambda ws: -min(map(len, ws)))))
+    return tuple(gates)
+
+
 @functools.cache
 def _gates(event_type: str) -> tuple[tuple[str, ...], tuple[frozenset[str] | None, ...]]:
     """The alternatives of a type's pattern and what each needs in the clause to match."""
     alternatives = tuple(_alternatives(*_PARTS[event_type]))
-    needs = []
+    needs: list[frozenset[str] | None] = []
     for alt in alternatives:
         try:
-            needs.append(_required(_sre_parse.parse(alt, re.IGNORECASE)))
+            need = _required(_sre_parse.parse(alt, re.IGNORECASE))
         except Exception:  # an unexpected tree only costs the shortcut, never a match
-            needs.append(None)
+            need = None
+        needs.append(frozenset(_minimal(need)) if need else need)
     return alternatives, tuple(needs)
 
 
+def _verb(*bases: str) -> str:
+    """The regular inflections of English verbs, as one regex group.
+
+    ``_verb("pound")`` matches pound, pounds, pounded, pounding; a final "e" is
+    dropped before -ed/-ing ("evacuate"), a final consonant + "y" becomes
+    -ies/-ied ("rally"), and -es follows a sibilant ("ambush"). Irregular forms
+    ("struck", "fled", "shot down") are written out where they are used.
+    """
+    forms = []
+    for b in bases:
+        if b.endswith("e") and not b.endswith("ee"):
+            forms.append(b[:-1] + "(?:e|es|ed|ing)")
+        elif b.endswith("y") and b[-2:-1] not in "aeiou":
+            forms.append(b[:-1] + "(?:y|ies|ied|ying)")
+        elif b.endswith(("s", "sh", "ch", "x", "z")):
+            forms.append(b + "(?:es|ed|ing)?")
+        else:
+            forms.append(b + "(?:s|ed|ing)?")
+    return "(?:" + "|".join(forms) + ")"
+
+
 _W = r"(?:[\w'’-]+\s+)"  # one word and its space
+_QW = r"(?:[\w\"“”'’.-]+\s+)"  # one word, perhaps quoted, and its space
 _CEASEFIRE_WORD = r"(?:[\"“‘']?(?:cease-?\s?fires?|truces?|armistice)[\"”’']?)"
+# What is fired or flies at a target from a distance.
+_WEAPON = (r"(?:missiles?|rockets?|shells?|projectiles?|mortars?|mortar (?:rounds?|bombs?|shells?)|"
+           r"artillery|howitzers?|grads?|smerch|salvos?|rounds|bombs?|drones?|UAVs?|"
+           r"kamikaze drones?|loitering munitions?|munitions?|heavy weapons|(?:large|heavy)-"
+           r"calib(?:re|er) (?:weapons|guns|artillery)|bayraktars?|harops?|tochka(?:-u)?|"
+           r"iskanders?|scuds?|(?:multiple )?rocket launchers|MLRS)")
+# What a strike lands on: sites, vehicles, people, or a named place.
+_TARGET = (r"(?:positions?|posts?|villages?|towns?|city|cities|settlements?|homes?|houses?|"
+           r"buildings?|blocks?|bus(?:es)?|vehicles?|trucks?|cars?|civilians?|infrastructure|"
+           r"air ?base|airport|airfield|base|bridge|school|hospital|church|cathedral|mosque|"
+           r"market|"
+           r"areas?|districts?|regions?|outskirts|centre|center|capital|targets?|facilit(?:y|ies)|"
+           r"depots?|warehouses?|plant|station|power|dam|"
+           r"(?-i:[A-Z][\w-]+)(?!\s+(?-i:[a-z])))")  # a named place, not "Armenian buildup"
+# What kind of fire is traded: "heavy artillery fire", "small-arms fire", "gunfire".
+_FIRE_KIND = (r"(?:(?:heavy|small-arms|small arms|artillery|mortar|automatic|sporadic|intense|"
+              r"intensive|machine-gun|sniper|gun)\s*)")
+# Who takes part in a protest.
+_CROWD = r"(?:crowds?|protesters|protestors|demonstrators|activists|rallies|hundreds|thousands)"
+# Who crosses a border with arms, as opposed to people fleeing.
+_TROOPS = r"(?:troops|soldiers|servicemen|units|forces|group|groups|saboteurs|military)"
+# Who flees or is moved.
+_PEOPLE = (r"(?:people|residents|refugees|civilians|families|arrivals|inhabitants|villagers|"
+           r"Armenians|Azerbaijanis|patients|evacuees)")
 
 # A generic "firing at" is a strike on a town and an incident on the front;
-# the pipeline settles it with the place (see ``FIRE``).
+# the pipeline settles it with the place and the target (see ``FIRE``).
 FIRE = "fire"
 
 _PARTS: dict[str, tuple[str, ...]] = {
     "shelling": (
-        r"\bshell(?:ed|ing|s)\b",
-        r"\bbombard(?:ed|ing|ment|ments)\b",
+        r"\b" + _verb("shell", "bombard", "pound") + r"\b|\bbombardments?\b",
         r"\b(?:bomb(?:ed|ing|ings)|air\s?strikes?|airstrikes?|air raids?)\b",
-        r"\bcluster (?:munitions?|bombs?)\b",
-        r"\b(?:artillery|missile|rocket|drone|UAV|mortar|air|aerial)\s+(?:fire|strikes?|attacks?|"
-        r"assaults?|barrages?)\b",
-        r"\b(?:fired|firing|launch(?:ed|ing)|lobbed)\s+" + _W
-        + r"{0,3}(?:missiles?|rockets?|shells?|"
-        r"projectiles?)\b",
+        r"\bcluster (?:munitions?|bombs?)\b|\b(?:kamikaze|suicide) drones?\b"
+        r"|\bloitering munitions?\b",
+        r"\b(?:artillery|missile|rocket|drone|UAV|mortar|air|aerial|howitzer|grad)\s+(?:fire|"
+        r"strikes?|attacks?|assaults?|barrages?|bombardments?|salvos?)\b",
+        r"\b(?:fired|firing|fires|launch(?:ed|es|ing)?|lobbed|used)\s+" + _W
+        + r"{0,3}" + _WEAPON + r"\b",
         r"\brocket(?:ed|ing)\b",
-        r"\b(?:missiles?|rockets?|shells?|projectiles?)\s+(?:were|was|had been|have been)\s+"
-        r"(?:fired|launched|lobbed)\b",
-        r"\bmissiles?\s+(?:hit|struck|landed)\b",
-        r"\b(?:attacked|struck|hit)\s+by\s+(?:an?\s+)?(?:drones?|UAVs?|missiles?|rockets?)\b",
-        r"\b(?:launched|carried out)\s+" + _W + r"{0,2}(?:strikes?|drone attacks?)\b",
+        r"\b" + _WEAPON + r"\s+(?:were|was|had been|have been)\s+(?:fired|launched|lobbed|used)\b",
+        r"\b" + _WEAPON + r"\s+(?:\w+\s+){0,2}?(?:hit|hits|struck|strikes|landed|exploded|"
+        r"slammed into|fell on|rained (?:down )?on)\b",
+        r"\b(?:attacked|struck|hit|targeted|damaged|destroyed)\s+(?:\w+\s+)?(?:by|with)\s+"
+        r"(?:an?\s+|the\s+)?"
+        r"(?:[\w-]+\s+)?" + _WEAPON + r"\b",
+        r"\b(?:was|were|been|being|got)\s+(?:\w+ly\s+|also\s+|again\s+|repeatedly\s+)?"
+        r"(?:hit|struck|shelled|bombed|pounded|targeted|bombarded)\b",
+        r"\b(?:hit|hits|hitting|struck|striking|targeted|targeting)\s+(?:the\s+|a\s+|an\s+|its\s+|"
+        r"their\s+|several\s+|two\s+|three\s+)?(?:[\w-]+\s+){0,2}?" + _TARGET + r"\b",
+        r"\bstrikes?\s+(?:on|against|at)\b|\battacks?\s+on\s+(?:the\s+)?(?:peaceful|civilian|"
+        r"residential)\b",
+        r"\b(?:launched|carried out|conducted)\s+" + _W + r"{0,2}(?:strikes?|drone attacks?)\b",
         r"\bdestr(?:oyed|oying|uction of)\b",
         r"\btarget(?:ed|ing|s)\s+(?:the\s+)?(?:civilian|residential|peaceful)\b",
         r"\btargeted\s+with\b",
-        r"\bshot down\s+(?:[\w-]+\s+){0,3}(?:aircrafts?|planes?|jets?|helicopters?)\b",
+        r"\bshot down\s+(?:[\w-]+\s+){0,3}(?:aircrafts?|planes?|jets?)\b",
         r"\battacks?\s+(?:on|against)\s+(?:the\s+)?(?:peaceful|civilian)\s+(?:population|"
         r"populations|civilians|areas|settlements|infrastructure)\b",
-        r"\bunder\s+(?:\w+\s+){0,2}(?:fire|shelling|bombardment)\b",
+        r"\bunder\s+(?:\w+\s+){0,2}(?:fire|shelling|bombardment|attack|attacks)\b",
     ),
     FIRE: (
-        r"\b(?:fir(?:ed|ing)|opened fire)\s+(?:at|on|upon|against)\b",
-        r"\bopened fire\b",
+        r"\b(?:fir(?:ed|ing)|opened fire)\s+(?:at|on|upon|against|first|across|into)\b",
+        r"\bopened fire\b|\bshots?\s+(?:were\s+|was\s+)?fired\b",
+        r"\b(?:by|under)\s+(?:\w+\s+)?fire\s+from\b",
+        r"\bsubject(?:ed|ing|s)?\b[^.;]{0,60}?\bto\s+(?:\w+\s+)?fire\b",
     ),
     "border_incident": (
         r"\bclash(?:es|ed)?\b",
-        r"\bskirmish(?:es)?\b",
-        r"\bexchang(?:es|ed)? (?:of )?fire\b",
+        r"\bskirmish(?:es|ed)?\b|\bambush(?:es|ed)?\b",
+        r"\bexchang(?:es|ed|ing|e)? (?:of )?" + _FIRE_KIND + r"{0,2}fire\b",
+        r"\btrad(?:ed|ing|es|e)\s+" + _FIRE_KIND + r"{0,2}fire\b",
         r"\bshoot-?outs?\b|\bfirefights?\b|\bgun ?battles?\b",
+        r"\b(?:gunfire|small-arms fire|machine-gun fire|sniper fire|automatic weapons fire)\b",
         r"\bviolat(?:ed|ing|es|ions?)\b(?=[^.]{0,60}\b" + _CEASEFIRE_WORD + r")",
         _CEASEFIRE_WORD + r"\s+violations?\b",
         r"\b(?:break|broke|breaking|breach(?:ed|ing)?|derail(?:ed|ing)?)\s+(?:\w+\s+){0,2}"
         r"(?:" + _CEASEFIRE_WORD + r"|deal)\b",
+        r"\b(?:" + _CEASEFIRE_WORD + r"|agreement|deal|it|regime)\b[^.]{0,60}?\b(?:was|were|"
+        r"had been|has been|have been|is being)\s+(?:\w+ly\s+|also\s+|again\s+)?"
+        r"(?:violated|broken|breached)\b",
         r"\b(?:hostilities|fighting|clashes|violence|war|conflict|tensions|situation)\s+"
         r"(?:[\w-]+\s+){0,16}?(?:flared|erupted|broke out|resumed|escalated|aggravated|"
         r"deteriorated|worsened|began|started|commenced)\b",
@@ -188,78 +307,158 @@ _PARTS: dict[str, tuple[str, ...]] = {
         r"raged)\b",
         r"\b(?:fierce|heavy|intense)\s+(?:fighting|clashes|combat|battles?)\b",
         r"\bincursions?\b|\binva(?:de|ded|sion)\b|\bprovoking the escalation\b",
+        r"\bprovocations?\b|\bsabotage (?:groups?|attacks?|units?)\b|\bsaboteurs\b",
         r"\barmed incidents?\b|\bgrenade\b|\bsniper\b",
-        r"\b(?:drones?|UAVs?|unmanned aerial vehicles?|aircraft)\b[^.]{0,40}"
-        r"\b(?:downed|shot down)\b",
-        r"\b(?:downed|shot down)\b[^.]{0,40}\b(?:drones?|UAVs?|unmanned aerial vehicles?)\b",
+        r"\b(?:drones?|UAVs?|unmanned aerial vehicles?|aircraft|helicopters?)\b[^.]{0,40}"
+        r"\b(?:downed|shot down|brought down|neutrali[sz]ed|intercepted)\b",
+        r"\b(?:downed|shot down|brought down|neutrali[sz]ed|intercepted)\b[^.]{0,40}"
+        r"\b(?:drones?|UAVs?|unmanned aerial vehicles?)\b",
+        r"\b" + _TROOPS + r"\b[^.]{0,50}?\bcross(?:ed|ing)\s+(?:into\s+|the\s+)?(?:state\s+)?"
+        r"(?:border|frontier|line)\b",
+        r"\badvanc(?:ed|ing)\s+(?:[\w.-]+\s+){0,4}?into\s+(?:[\w-]+\s+)?territory\b",
+        r"\b(?:seiz|captur|storm|attack)(?:e|ed|es|ing)?\s+(?:an?\s+|the\s+)?(?:\w+\s+)?"
+        r"(?:border\s+)?(?:post|outpost)s?\b",
         r"\bnew attack\b|\battack(?:ed)? (?:on|against) (?:\w+\s+){0,2}(?:positions?|posts?)\b",
+        r"\bflare-?ups?\b|\b(?:new|fresh|latest|sharp|serious|military) escalation\b"
+        r"|\binfiltrat(?:ed|ion|ing)\b|\bintrusions?\b",
         r"\berupted\b",
     ),
     "offensive": (
-        r"\b(?:launched|launching|launch|started|began|begun|mounted)\s+(?:[\w-]+\s+){0,4}"
-        r"(?:offensives?|operations?|assaults?|counter-?offensives?|incursions?|invasion|measures)\b",
-        r"\boffensives?\b|\bcounter-?terrorism (?:operation|measures)\b",
+        r"\b(?:launched|launching|launch|started|began|begun|mounted)\s+" + _QW + r"{0,4}"
+        r"(?:offensives?|operations?|assaults?|counter-?offensives?|incursions?|invasion|"
+        r"measures)\b",
+        r"\blaunched\s+(?:an?\s+|the\s+|a new\s+)?(?!(?:missile|rocket|drone|artillery|air|"
+        r"aerial|UAV|mortar)\b)(?:[\w-]+\s+)?attacks?\b",
+        r"\boffensives?\b|\b(?:counter-?terror(?:ism|ist)?|anti-?terror(?:ism|ist)?) "
+        r"(?:operations?|measures|campaign)\b",
         r"\b(?<!been )(?<!were )(?<!was )captur(?:ed|e|ing)\s+"
-        r"(?=(?:the\s+|a\s+)?(?:strategic\s+|key\s+)?(?:town|city|village|"
+        r"(?=(?:the\s+|a\s+|our\s+|their\s+|its\s+|enemy\s+)?(?:strategic\s+|key\s+)?"
+        r"(?:town|city|village|"
         r"region|district|territory|heights?|hills?|positions?|(?-i:[A-Z])))",
-        r"\b(?:lost|losing|lose|regained|retook|took|taken|seized|gained|full)\s+control\s+(?:of|over)\b",
+        r"\b(?:lost|losing|lose|regained|retook|took|taken|seized|gained|(?<!under the )full)\s+"
+        r"control\s+(?:of|over)\b",
         r"\b(?:loss|fall|capture|seizure|liberation) of the "
-        r"(?:city|town|village|region|district)\b",
-        r"\bliberat(?:ed|ion of)\b|\bseized\b|\boverran\b",
-        r"\bclos(?:ing|ed) in on\b|\badvanc(?:e|ed|ing) (?:on|into|towards?)\b",
+        r"(?:city|town|village|region|district)\b|\bfall of (?-i:[A-Z])",
+        r"\b(?:town|city|village|villages|district|region|territory|positions|heights?)\s+"
+        r"(?:\w+\s+){0,2}?(?:had been|has been|was|were|have been)\s+(?:\w+ly\s+)?"
+        r"(?:lost|captured|taken|seized|liberated|recaptured|retaken|surrendered|abandoned)\b",
+        r"\bliberat(?:ed|ion of)\b|\bseized\b|\boverran\b|\b(?:recaptur|retak)(?:ed|en|ing)\b"
+        r"|\bretook\b",
+        r"\bfell (?:to|into the hands of)\b",
+        r"\bclos(?:ing|ed) in on\b|\badvanc(?:e|ed|ing) (?:on|into|towards?)\b"
+        r"(?!\s+(?:[\w-]+\s+)?territory)",
+        r"\b(?:break|broke|breaking)\s+through\s+(?:\w+\s+){0,2}(?:lines|defen[cs]es|positions|"
+        r"front)\b",
+        r"\b" + _TROOPS + r"\b[^.]{0,40}?\b(?:entered|stormed|occupied|took over|pushed into)\s+"
+        r"(?:the\s+)?(?:strategic\s+)?(?:town|city|village|capital|heights?|hills?|positions|"
+        r"(?-i:[A-Z]))",
         r"\bground (?:assault|operation|offensive)\b|\bfull-scale war\b|\bethnic cleansing\b",
         r"\b(?:Second|First) (?:Karabakh|Nagorno-Karabakh) War\b|\b44-day war\b",
         r"\bwar\b(?=[^.]{0,40}\b(?:was won|won by)\b)",
-        r"\b(?:handed over|handover|hand-over|hand over|returned to Azerbaijan)\b",
+        r"\b(?:handed over|handover|hand-over|hand over)\b(?=[^.]{0,60}\b(?:districts?|"
+        r"territor(?:y|ies)|regions?|lands?|areas?|towns?|villages?|control|to (?:Azerbaijan|"
+        r"Armenia)\b))|\breturned to Azerbaijan\b",
         r"\b(?:applied|used|deployed|sent in|moved in|brought in)\s+(?:its\s+|their\s+)?"
         r"(?:tanks|armou?red vehicles|ground troops)\b",
     ),
     "displacement": (
-        r"\bdisplac(?:ed|ement|ing)\b|\brefugees?\b|\bexodus\b|\bevacuat(?:ed|ing|ion|e)\b",
+        r"\bdisplac(?:ed|ement|ing)\b|\brefugees?\b|\bexodus\b|\bevacu(?:at(?:ed|ing|ion|e|es)|"
+        r"ees)\b",
         r"\bfle(?:e|d|eing|es)\b|\b(?:trying|attempt(?:ing)?|forced|began|rushing) to leave\b",
-        r"\bdeparting\b|\bforced out\b|\bdeport(?:ed|ation)\b",
+        r"\b(?:left|leav(?:e|es|ing))\s+(?:their|his|her|its)\s+(?:homes?|houses?|villages?|"
+        r"towns?|lands?)\b|\b(?:left|leav(?:e|es|ing))\s+(?:the\s+)?(?:region|enclave|"
+        r"Nagorno[- ]Karabakh|Karabakh|Artsakh)\b"
+        r"|\b(?:left|leav(?:e|es|ing)|abandon(?:ed|ing)?)\s+the\s+(?:village|town|city|area|"
+        r"district)\b",
+        r"\b" + _PEOPLE + r"\b[^.]{0,50}?\b(?:crossed|arrived|poured|streamed|flooded|"
+        r"made their way|were registered|were transferred|travell?ed)\b",
+        r"\b(?:arrivals|influx|outflow|flow) of\b|\b(?:refugee|migrant) (?:flow|influx)\b",
+        r"\b(?:found|find|finding|sought|seek|seeking|took|taken|given)\s+(?:temporary\s+)?"
+        r"(?:shelter|refuge)\b|\bhumanitarian corridor\b|\b(?:sheltering|taking shelter)\s+"
+        r"(?:with|in|at)\b",
+        r"\bdeparting\b|\bforced out\b|\bdeport(?:ed|ation)\b|\bexpell?(?:ed|ing)\b|\buprooted\b",
+        r"\b(?:relocat|resettl)(?:ed|ing|ion)\b|\bbuss?ed out\b|\bmoved to safety\b",
+        r"\btransfer(?:red|s)?\s+of\s+(?:\d+\s+|\w+\s+)?(?:patients|wounded|sick|civilians)\b",
+        r"\bsuspend(?:ed|s|ing)?\s+(?:the\s+)?(?:movement|transfers?|traffic|passage|crossings?|"
+        r"deliveries|evacuations?)\b",
         r"\bblockade\b|\bblock(?:ed|ing|s)\s+(?:\w+\s+){0,4}(?:road|corridor|highway|route|access|"
-        r"convoy)\b|\b(?:road|corridor|convoy|highway)\s+(?:\w+\s+){0,6}blocked\b|"
+        r"convoy)\b|\b(?:road|corridor|convoy|highway)\s+(?:\w+\s+){0,8}blocked\b|"
         r"\bblocked by\b",
+        r"\b(?:road|corridor|highway|route|crossing)\s+(?:\w+\s+){0,4}(?:closed|shut)\b"
+        r"|\bclos(?:ed|ure of|ing)\s+(?:the\s+|of\s+the\s+)?(?:\w+\s+)?(?:road|corridor|highway|"
+        r"route|crossing)\b",
+        r"\b(?:gas|electricity|power|water|food|fuel|internet|supplies|supply|aid|access)\b"
+        r"(?:\s+[\w-]+){0,4}\s+(?:was|were|had been|has been|have been|is|are)\s+(?:\w+\s+)?"
+        r"cut off\b|\bcut(?:ting)? off\s+(?:the\s+)?(?:gas|electricity|power|water|supplies|"
+        r"supply|access)\b",
         r"\b(?:caused|created|triggered|sparked|led to|generated|unfolding)\s+(?:an?\s+)?"
         r"(?:[\w-]+\s+)?humanitarian (?:crisis|catastrophe|emergency|disaster)\b",
-        r"\bshortages? of\b|\b(?:installed|set up|established)\s+(?:\w+\s+){0,2}checkpoint\b",
+        r"\bshortages? of\b|\b(?:installed|set up|established)\s+(?:\w+\s+){0,2}checkpoint\b"
+        r"|\bcheckpoint\b[^.]{0,80}\b(?:installed|set up|established)\b",
     ),
     "casualties": (
         r"\bkill(?:ed|ing|s)\b|\bdead\b|\bdied\b|\bdeaths?\b|\bdeath toll\b",
         r"\bcasualt(?:y|ies)\b|\bwounded\b|\binjur(?:ed|ies)\b|\bfatalit(?:y|ies)\b",
         r"\blosses\b|\bloss amounted\b|\bvictims\b|\bperished\b|\blost their lives\b",
+        r"\bkilled in action\b|\bmartyr(?:s|ed)\b|\b(?:was|were|been)\s+(?:\w+ly\s+)?hurt\b",
     ),
     "ceasefire": (
         _CEASEFIRE_WORD + r"\s+(?:agreement|deal|accord)s?\b",
         r"\b(?:agreed|agree|reached|brokered|announced|signed|forged|declared|enacted|"
-        r"established|reaffirmed|mediated|facilitated|arranged|negotiated)\s+"
+        r"established|reaffirmed|mediated|facilitated|arranged|negotiated|accepted|proclaimed)\s+"
         r"(?:[\w\"“”'’-]+\s+){0,5}"
         + _CEASEFIRE_WORD,
         r"\b(?:Russia|Russian|US|U\.S\.|Moscow|Washington|Turkish|French)-brokered\s+"
         + _CEASEFIRE_WORD,
         _CEASEFIRE_WORD + r"\s+(?:\w+\s+){0,4}(?:went into effect|took effect|came into force|"
-        r"was agreed|was reached|was announced|was signed|facilitated|brokered|agreed|signed|"
-        r"established|reaffirmed|announced)\b",
+        r"came into effect|entered into force|was agreed|was reached|was announced|was signed|"
+        r"was declared|facilitated|brokered|agreed|signed|established|reaffirmed|announced|"
+        r"declared|proclaimed)\b",
         r"\bended with a " + _CEASEFIRE_WORD,
         r"\b(?:ceased|cessation of|suspend(?:ed)?|halt(?:ed)?) hostilities\b",
-        r"\bcapitulat(?:ed|ion)\b|\bsurrender(?:ed)?\b",
+        r"\bcapitulat(?:ed|ion)\b|\bsurrender(?:ed)?\b"
+        r"|\b(?:lay|lays|laid|laying) down (?:its |their |his )?(?:arms|weapons)\b",
         r"\b(?:peace|trilateral) (?:deal|agreement|accord)\b",
         r"\bagreement\b(?=[^.]{0,60}\bsigned\b)",
+        r"\b(?:agreement|deal|accord)\b[^.]{0,60}?\b(?:took effect|came into force|"
+        r"came into effect|entered into force|went into effect)\b",
     ),
     "diplomacy": (
-        r"\btalks\b|\bnegotiations?\b|\bmet with\b|\bmet in\b|\bmeetings?\b|\bsummit\b",
-        r"\b(?:tele)?phone (?:call|conversations?|talks)\b|\bspoke by phone\b",
-        r"\bmediat(?:ed|ion|ing|e)\b|\bpress conference\b",
+        r"\btalks\b|\bnegotiations?\b|\bmet with\b|\bmet in\b|\bmeetings?\b|\bsummits?\b",
+        r"\bmet\s+(?:his|her|their|the|(?-i:[A-Z]))",
+        r"\bheld\s+(?:\w+\s+){0,2}(?:briefing|consultations|conversation)\b|\bconsultations\b",
+        r"\b(?:tele)?phone (?:call|conversations?|talks)\b|\bspoke (?:by|on the) (?:tele)?phone\b",
+        r"\bmediat(?:ed|ion|ing|e)\b|\b(?:press|news) conference\b|\bbriefing\b",
         r"\b(?:issued|made|released)\s+(?:a|an)\s+(?:\w+\s+)?(?:statement|call|appeal)\b",
         r"\bcalled (?:on|for)\b|\bcalls (?:on|for)\b|\burg(?:ed|ing|es)\b|\bappeal(?:ed|s)? for\b",
         r"\bcondemn(?:ed|s|ing)\b|\bdenounced\b|\bwarned\b|\bcriticiz(?:ed|es)\b",
-        r"\bdiscussed\b|\bvisited\b|\bordered\b|\breiterated\b|\baddressed the conflict\b",
+        r"\bexpressed (?:\w+\s+)?(?:concern|regret|support|solidarity)\b",
+        r"\bsummon(?:ed|s|ing)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:ambassador|envoy|charg[eé])"
+        r"|\brecalled (?:its|their|the) (?:\w+\s+)?ambassador\b"
+        r"|\b(?:protest note|note of protest|lodged a (?:formal )?protest|formal protest)\b",
+        r"\bsigned\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,2}(?:deal|agreement|declaration|document|"
+        r"statement)\b",
+        r"\bdiscussed\b|\bordered\b|\breiterated\b|\baddressed the conflict\b",
+        r"\bvisited\s+(?:the\s+)?(?:(?-i:[A-Z])|region|front|border|country|capital|village|"
+        r"town|city|area|site)",
         r"\bsaid in a statement\b",
+        r"\btold\s+(?:reporters|journalists|a (?:news|press) conference|parliament|lawmakers|"
+        r"state (?:television|TV)|the (?:UN|United Nations)|the nation)\b"
+        r"|\bin a (?:televised|video|national|televised national) (?:address|speech|message)\b"
+        r"|\baddress(?:ed)? (?:to )?the nation\b"
+        r"|\b(?:wrote|posted|said|tweeted) on (?:Twitter|X|Facebook|Telegram)\b"
+        r"|\bin an interview\b",
     ),
     "protest": (
-        r"\bprotest(?:s|ers|ors|ed|ing)?\b|\bdemonstrat(?:ion|ions|ors)\b",
-        r"\brall(?:y|ies|ied)\b|\bsit-ins?\b|\bpicket(?:s|ed|ing)?\b|\bmarched\b",
+        r"(?<!lodged a )(?<!formal )(?<!note of )\bprotest(?:s|ers|ors|ed|ing)?\b"
+        r"(?!\s+notes?\b)|\bdemonstrat(?:ion|ions|ors)\b|\bhunger strikes?\b",
+        r"\brall(?:y|ies|ied|ying)\b|\bsit-ins?\b|\bpicket(?:s|ed|ing)?\b",
+        r"\bmarch(?:ed|ing|ers)\b|(?-i:\bmarch(?:es)?\b)",
+        r"\b" + _CROWD + r"\b[^.]{0,60}?\b(?:stormed|storming|broke into|blocked|"
+        r"took to the streets|camped|set up tents|occupied|clashed with police)\b",
+        r"\b(?:crowds?|protesters|protestors|demonstrators|activists)\b[^.]{0,40}?\bgathered\b",
+        r"\btook to the streets\b|\bdispersed (?:the\s+)?(?:crowd|rally|protesters|"
+        r"demonstrators)\b",
     ),
 }
 PATTERNS: dict[str, re.Pattern[str]] = {t: _rx(*parts) for t, parts in _PARTS.items()}
@@ -275,7 +474,8 @@ _NOT_HAPPENED = re.compile(
     r"if|unless|whether|prevent|avoid|potential(?:ly)?|possible|risk|fears?|feared|"
     r"postpone[sd]?|postponing|to stop|to end|to halt|in order to|needs? to|due to revert|"
     r"call(?:ed|s|ing)? for|urg(?:ed|es|ing)|appeal(?:ed|s|ing)? for|demand(?:ed|s|ing)?|"
-    r"proposal|propose[sd]?|would-be|until|has to|have to)\b",
+    r"proposal|(?<!-)propose[sd]?|would-be|until|has to|have to|expected to|scheduled to|set to|"
+    r"going to|about to|ahead of|in preparation for|in the run-up to)\b",
     re.IGNORECASE,
 )
 # ...unless the modal only says an ongoing act goes on ("vowed to continue its bombardment").
@@ -284,36 +484,34 @@ _ONGOING = re.compile(r"\b(?:continue|continues|continued|continuing|keep|keeps)
 _LOOKBACK = 60
 
 
-# Lower-case stems every phrase of a type contains: a cheap substring pass, so
-# the full patterns only run on clauses that could match (most match none).
-_STEMS: dict[str, tuple[str, ...]] = {
-    "shelling": ("shell", "bomb", "strike", "cluster", "artiller", "missile", "rocket", "drone",
-                 "uav", "mortar", "fir", "launch", "lobbed", "destr", "target", "attack", "raid",
-                 "shot down", "under"),
-    FIRE: ("fir",),
-    "border_incident": ("clash", "skirmish", "fire", "shoot", "battle", "violat", "truce",
-                        "cease", "break", "broke", "breach", "derail", "flared", "erupt", "resum",
-                        "escalat", "aggravat", "deterior", "worsen", "outbreak", "went on",
-                        "continu", "ongoing", "raged", "fierce", "heavy", "intense", "incursion",
-                        "invad", "invas", "provoking", "incident", "grenade", "sniper", "downed",
-                        "shot down", "attack"),
-    "offensive": ("launch", "start", "began", "begun", "mount", "offensive", "terror", "captur",
-                  "control", "loss of", "fall of", "seizure", "liberat", "seized", "overran",
-                  "clos", "advanc", "ground", "full-scale", "cleansing", "war", "hand",
-                  "returned to", "tanks", "armored", "armoured", "troops"),
-    "displacement": ("displac", "refugee", "exodus", "evacuat", "flee", "fled", "leave",
-                     "depart", "forced out", "deport", "block", "humanitarian", "shortage",
-                     "checkpoint"),
-    "casualties": ("kill", "dead", "died", "death", "casualt", "wounded", "injur", "fatalit",
-                   "losses", "loss amount", "victims", "perished", "lost their lives"),
-    "ceasefire": ("cease", "truce", "armistice", "hostilities", "capitulat", "surrender",
-                  "peace", "trilateral", "agreement"),
-    "diplomacy": ("talks", "negotiat", "met ", "meeting", "summit", "phone", "mediat",
-                  "press conference", "statement", "call", "appeal", "urg", "condemn", "denounc",
-                  "warned", "critici", "discussed", "visited", "ordered", "reiterated",
-                  "addressed"),
-    "protest": ("protest", "demonstrat", "rall", "sit-in", "picket", "marched"),
-}
+@functools.cache
+def _stems(event_type: str) -> tuple[str, ...] | None:
+    """Lower-case words one of which every phrase of a type contains, or None if unknown.
+
+    Read off the patterns themselves (see :func:`_required`), so a new phrase can
+    never be hidden by a stale hand-kept list: a cheap substring pass, and the
+    full patterns only run on clauses that could match (most match none).
+    """
+    words: set[str] = set()
+    for need in _gates(event_type)[1]:
+        if need is None:
+            return None
+        words |= need
+    return _minimal(words)
+
+
+def _minimal(words: set[str] | frozenset[str]) -> tuple[str, ...]:
+    """The words none of which contains another, shortest first.
+
+    "shell" in a clause already says "shelled" may be there: testing the longer
+    word too only costs time. A short word found early ends the test sooner.
+    """
+    ordered = sorted(words, key=lambda w: (len(w), w))
+    kept: list[str] = []
+    for w in ordered:
+        if not any(k in w for k in kept):
+            kept.append(w)
+    return tuple(kept)
 
 
 # The only letters that match an ASCII letter case-insensitively but do not lower-case to
@@ -335,15 +533,20 @@ def _matches(event_type: str, clause: str, low: str) -> Iterator[re.Match[str]]:
     alternative at the same position, and scanning resumes where that match ends.
     """
     _, needs = _gates(event_type)
+    conjunctions = _conjunctive_gates(event_type)
     active = []
     for i, need in enumerate(needs):
         if need is None:
             yield from PATTERNS[event_type].finditer(clause)  # may match empty: no shortcut
             return
-        for word in need:
-            if word in low:
-                active.append(i)
-                break
+        for words in conjunctions[i]:
+            for word in words:  # plain loops: cheaper than any() on every clause
+                if word in low:
+                    break
+            else:
+                break  # one needed word set is absent: the alternative cannot match
+        else:
+            active.append(i)
     if len(active) > 4:
         yield from PATTERNS[event_type].finditer(clause)  # one scan beats many
         return
@@ -375,11 +578,13 @@ def find_type_cues(clause: str) -> list[TypeCue]:
     exact_low = clause.translate(_IGNORECASE_EXTRA).lower() if (
         "\u0130" in clause or "\u0131" in clause or "\u017f" in clause) else low
     for event_type in PATTERNS:
-        for stem in _STEMS[event_type]:  # a plain loop: cheaper than any() or a regex
-            if stem in low:
-                break
-        else:
-            continue
+        stems = _stems(event_type)
+        if stems is not None:
+            for stem in stems:  # a plain loop: cheaper than any() or a regex
+                if stem in low:
+                    break
+            else:
+                continue
         for m in _matches(event_type, clause, exact_low):
             cues.append(TypeCue(event_type, m.start(), m.end(), m.group()))
     cues.sort(key=lambda c: (c.start, c.end))
@@ -413,9 +618,39 @@ _DISPUTED_AFTER = re.compile(r"^[^,;]{0,40}\b(?:were|was|have been|has been)\s+(
                              r"(?:disputed|denied|rejected|refuted)\b", re.I)
 _VIOLATED = re.compile(r"\b(?:violat\w*|broke|break\w*|breach\w*|derail\w*)\b[^,;]*$", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# "Although both sides called for calm, ...": the concession is background to the main clause
+_CONCESSION = re.compile(r"^\s*(?:Although|Though|Even though|Even as|Despite)\b[^,;]*$", re.I)
 _ATTEMPT = re.compile(r"\battempt(?:ed|ing|s)?\s+to\s+[\w-]+\s+$", re.I)
 _RELATIVE_VERB = re.compile(r"\b(?:that|which)\s+(?:were|was|had been|has been|have been)\b",
                             re.I)
+# "... are false", "... was fabricated": a report the speaker calls untrue
+_FALSE_AFTER = re.compile(r"^[^;]{0,60}?\b(?:is|are|was|were)\s+[\"“]?(?:\w+ly\s+)?(?:false|untrue|"
+                          r"fake|groundless|baseless|fabricated|lies|a lie|disinformation)\b", re.I)
+# "denied X and claimed that Y": the denial ends where a new claim begins
+_NEW_CLAIM = re.compile(r"\b(?:and|but)\s+(?:also\s+)?(?:alleged|claimed|said|says|accused|"
+                        r"insisted|added|reported|stated|charged|asserted|alleges|claims)\b", re.I)
+# "a week after", "two days before": what the clause only recalls to date something else
+_OFFSET_BEFORE = re.compile(r"\b(?:days?|weeks?|months?|years?|hours?)\s+(?:after|before)\s+"
+                            r"(?![^,;]*\b(?:said|says|claimed|claims|announced|reported)\b)"
+                            r"[^,;]*$", re.I)
+# "after the two leaders signed ...": a diplomatic act recalled to date something else
+_RECALLED_ACT = re.compile(r"\b(?:after|before|once|following|when)\s+(?:[\w'’-]+\s+){0,4}$",
+                           re.I)
+_ACT_VERB = re.compile(r"(?:signed|met|held|spoke|visited|discussed)\b", re.I)
+# "amounted to Armenia's capitulation", "calling the claim a provocation": a name given to
+# something, not a report that it happened
+# ("launched what it described as ...measures" still reports the launch)
+_CHARACTERIZED = re.compile(
+    r"(?<!what it )(?<!what they )\b(?:amount(?:ed|s)? to|tantamount to|"
+    r"call(?:ed|ing|s)? (?:it|this|that|the \w+)|describ(?:ed|ing|es) (?:it |this |that |the \w+ )?"
+    r"as|brand(?:ed|ing) (?:it |the \w+ )?(?:as )?|label(?:l?ed|l?ing) (?:it |the \w+ )?(?:as )?)"
+    r"\s*(?:an?\s+|the\s+)?(?:[\w-]+['’]s\s+)?[\"“‘']?$", re.I)
+_NOT_TERRITORY = re.compile(r"\b(?:bodies|remains|prisoners|detainees|captives|POWs|patients|"
+                            r"hostages|servicemen|soldiers|civilians)\b", re.I)
+# "visited the wounded", "mourned the dead": people, not a report of a toll
+_NOMINAL_VICTIMS = re.compile(r"\bthe\s+(?:wounded|injured|dead|victims)\b", re.I)
+# "warned that any new attack will be met ...": a threat, not a diplomatic act
+_THREAT_AFTER = re.compile(r"\b(?:if|unless|any|will|would)\b", re.I)
 
 
 def is_asserted(clause: str, cue: TypeCue) -> bool:
@@ -426,27 +661,53 @@ def is_asserted(clause: str, cue: TypeCue) -> bool:
     never took effect").
     """
     inner = cue.phrase
-    if _NOT_HAPPENED.search(inner) and not _RELATIVE_VERB.search(inner):
+    if cue.event_type != "diplomacy" and _NOT_HAPPENED.search(inner) \
+            and not _RELATIVE_VERB.search(inner):
+        return False  # ("urged", "called for" are themselves the diplomatic act)
+    if cue.event_type == "diplomacy" and inner.lower().startswith("warn") \
+            and _THREAT_AFTER.search(clause, cue.end):
         return False
+    if cue.event_type == "casualties" and _NOMINAL_VICTIMS.fullmatch(
+            clause, max(0, cue.start - 4), cue.end):
+        return False
+    if _FALSE_AFTER.match(clause[cue.end:cue.end + 80]):
+        return False
+    if _CHARACTERIZED.search(clause[max(0, cue.start - 60):cue.start]):
+        return False
+    if cue.event_type == "offensive" and inner.lower().startswith("hand") \
+            and _NOT_TERRITORY.search(clause):
+        return False  # bodies, prisoners or patients handed over: no land changes hands
     if _ENDED_AFTER.match(clause[cue.end:cue.end + 40]):
         return False
     before = clause[:cue.start]
     low_before = before.lower() if before.isascii() else before.translate(
         _IGNORECASE_EXTRA).lower()
-    if (any(w in low_before for w in _DENIAL_NEEDS) and _DENIAL.search(before)) \
-            or _DISPUTED_AFTER.match(clause[cue.end:cue.end + 60]):
-        return False  # a denial covers everything it is followed by in the clause
+    if any(w in low_before for w in _DENIAL_NEEDS):
+        denials = list(_DENIAL.finditer(before))
+        if denials and not _NEW_CLAIM.search(before, denials[-1].end()):
+            return False  # a denial covers what follows it in the clause, up to a new claim
+    if _DISPUTED_AFTER.match(clause[cue.end:cue.end + 60]):
+        return False
+    if _CONCESSION.match(before):
+        return False
     left = clause[max(0, cue.start - _LOOKBACK):cue.start]
     cut = max(left.rfind(", "), left.rfind("; "), left.rfind(" — "))
     if cut >= 0:
         left = left[cut + 2:]
+    claims = list(_NEW_CLAIM.finditer(left))
+    if claims:
+        left = left[claims[-1].end():]  # "denied X and claimed that": what is claimed counts
     if _ATTEMPT.search(left):
         return True  # an attempted assault is reported as one
     if _BACKGROUND.search(left) or _INFINITIVE.search(left):
         return False
     if cue.event_type == "displacement" and _ENDING.search(left):
         return False
-    if cue.event_type != "diplomacy" and _TEMPORAL.search(left):
+    segment = before[max(before.rfind(", "), before.rfind("; ")) + 1:]
+    if cue.event_type != "diplomacy" and (_TEMPORAL.search(left)
+                                          or _OFFSET_BEFORE.search(segment)):
+        return False
+    if cue.event_type == "diplomacy" and _ACT_VERB.match(inner) and _RECALLED_ACT.search(left):
         return False
     if cue.event_type == "ceasefire" and _VIOLATED.search(left) and not _YEAR.search(left[-30:]):
         return False  # "violated the ceasefire deal": a violation, told as such elsewhere
@@ -456,3 +717,29 @@ def is_asserted(clause: str, cue: TypeCue) -> bool:
     if not hits:
         return True
     return bool(_ONGOING.search(left[hits[-1].end():]))
+
+
+# How a statement was made ("told reporters", "wrote on Twitter"): a diplomatic act on its
+# own, but only the channel of a claim when the clause reports something else.
+_CHANNEL = re.compile(r"\b(?:said in a statement|statement|told|televised|video|national|address|"
+                      r"the nation|wrote|posted|tweeted|interview|press conference|"
+                      r"news conference)\b", re.I)
+# Border-incident words that name a particular incident, not fighting in general.
+_DISTINCT_INCIDENT = re.compile(r"\b(?:posts?|outposts?|cross\w*|downed|shot down|brought down|"
+                                r"exchang\w*|trad\w*|skirmish\w*|ambush\w*|incursions?|"
+                                r"sniper|provocations?)\b", re.I)
+
+
+def is_speech_channel(cue: TypeCue) -> bool:
+    """True for a diplomacy cue that only says how a statement was made."""
+    return cue.event_type == "diplomacy" and bool(_CHANNEL.search(cue.phrase))
+
+
+def is_generic_fighting(cue: TypeCue) -> bool:
+    """True for a border-incident cue that adds nothing to a strike told in the same sentence.
+
+    Fighting in general ("clashes erupted") and a truce "violated" by the strike itself are
+    the strike; a distinct incident (a post seized, a drone downed, a border crossed, an
+    exchange of fire) is an event of its own.
+    """
+    return cue.event_type == "border_incident" and not _DISTINCT_INCIDENT.search(cue.phrase)

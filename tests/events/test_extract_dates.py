@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from events.extract.dates import find_dates, infer_reference_year
+from events.extract.dates import day_offset_mention, find_dates, infer_reference_year
 
 PUB = dt.date(2020, 10, 8)  # a Thursday
 
@@ -63,3 +63,47 @@ def test_year_of_the_previous_sentence_dates_a_bare_day():
 def test_reference_year_inferred_from_the_text():
     assert infer_reference_year("Back in 2016 ... during the pandemic") == 2020
     assert infer_reference_year("no years at all") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("on the night of 3-4 October", dt.date(2020, 10, 3)),
+        ("between 5 and 6 October", dt.date(2020, 10, 5)),
+        ("fighting on October 2 to 4", dt.date(2020, 10, 2)),
+        ("on Oct. 6–7, 2020", dt.date(2020, 10, 6)),
+    ],
+)
+def test_a_range_of_days_starts_on_its_first_day(text, date):
+    assert first(text) == (date, "day")
+
+
+def test_the_weekend_is_the_saturday_before_publication():
+    assert first("Shells fell over the weekend.") == (dt.date(2020, 10, 3), "week")
+
+
+def test_overnight_is_the_night_before_publication():
+    assert first("Shells fell overnight.") == (dt.date(2020, 10, 7), "day")
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("A day later the talks resumed.", 1),
+        ("The next day the road reopened.", 1),
+        ("Two days later a second convoy left.", 2),
+        ("The truce declared a day earlier held.", -1),
+        ("The deal came three days after the town fell.", -3),
+        ("The previous day the border was calm.", -1),
+    ],
+)
+def test_days_counted_from_the_day_told_before(text, days):
+    found = day_offset_mention(text)
+    assert found is not None
+    m, offset = found
+    assert offset == days
+    assert text[m.start():m.end()] in text
+
+
+def test_no_day_offset_in_plain_text():
+    assert day_offset_mention("Fighting went on all week.") is None

@@ -16,6 +16,8 @@ from events.extract.fatalities import find_fatalities
         ("12 civilians dead after the attack", 12),
         ("killing a shepherd near the border", 1),
         ("more than 6,500 people were killed", 6500),
+        ("at least 40 people, including six children, were killed", 40),
+        ("three soldiers were martyred on the line", 3),
     ],
 )
 def test_stated_deaths(text, count):

@@ -160,3 +160,90 @@ def test_golden_scores_on_shared_articles(folder):
     assert res["typed"]["f1"] >= TARGETS["typed"]
     assert res["side_accuracy_on_typed_matches"] >= TARGETS["side"]
     assert res["geocode_within_10km"] >= TARGETS["within_10km"]
+
+
+# -- general reporting language, on sentences written for the test --------------
+
+
+def _kinds(evs):
+    return sorted((e.event_type, e.place, e.reporting_side) for e in evs)
+
+
+def test_a_strikes_toll_told_in_its_own_sentence_is_that_strike(gaz):
+    text = ("The ministry in Baku said Alpha Town was shelled on Monday. Two civilians were "
+            "killed in Alpha Town, according to the ministry.")
+    (ev,) = extract_article(art(text), gazetteer=gaz)
+    assert (ev.event_type, ev.fatalities) == ("shelling", 2)
+
+
+def test_a_running_toll_is_not_one_strikes_toll(gaz):
+    text = ("Baku said Alpha Town was shelled on Monday. Baku said twelve soldiers have been "
+            "killed since Monday.")
+    evs = extract_article(art(text), gazetteer=gaz)
+    assert sorted(e.event_type for e in evs) == ["casualties", "shelling"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Enemy troops opened fire on army positions near Alpha Town on Monday.",
+         "border_incident"),
+        ("Enemy troops opened fire on homes in Alpha Town on Monday.", "shelling"),
+        ("Two civilians were wounded in Alpha Town by fire from across the line.", "shelling"),
+    ],
+)
+def test_generic_fire_is_typed_by_its_target(gaz, kind, text):
+    assert [e.event_type for e in extract_article(art(text), gazetteer=gaz)] == [kind]
+
+
+def test_the_town_named_before_is_the_scene(gaz):
+    text = ("Baku said its troops captured Alpha Town on Sunday. Officials in Yerevan "
+            "confirmed on Monday that the town had been lost.")
+    evs = extract_article(art(text), gazetteer=gaz)
+    assert {(e.reporting_side, e.place) for e in evs if e.event_type == "offensive"} == {
+        ("azerbaijani", "Alpha Town"), ("armenian", "Alpha Town")}
+
+
+def test_bare_institution_in_partisan_media_speaks_for_its_side(gaz):
+    (ev,) = extract_article(art("Alpha Town was shelled on Monday, the press service said.",
+                                outlet="Armenpress"), gazetteer=gaz)
+    assert (ev.claimant, ev.reporting_side) == ("the press service", "armenian")
+
+
+def test_writers_report_with_mutual_blame_is_three_claims(gaz):
+    evs = extract_article(art("Troops traded fire along the border on Monday, each side "
+                              "blaming the other."), gazetteer=gaz)
+    assert sorted(e.reporting_side for e in evs) == ["armenian", "azerbaijani", "third_party"]
+
+
+def test_how_a_claim_was_made_is_not_a_diplomatic_event(gaz):
+    evs = extract_article(art("The Azerbaijani minister told reporters that Alpha Town was "
+                              "shelled on Monday."), gazetteer=gaz)
+    assert [e.event_type for e in evs] == ["shelling"]
+    (ev,) = extract_article(art("The Azerbaijani minister told reporters on Monday that the "
+                                "road would stay open."), gazetteer=gaz)
+    assert ev.event_type == "diplomacy"
+
+
+def test_days_counted_from_the_event_told_before(gaz):
+    text = "Alpha Town was shelled on Monday. Two days later troops captured Alpha Town."
+    evs = {e.event_type: e for e in extract_article(art(text), gazetteer=gaz)}
+    assert evs["offensive"].event_date == dt.date(2020, 10, 7)
+
+
+def test_a_claim_told_first_without_a_place_is_refined_by_the_place(gaz):
+    text = ("Baku said heavy shelling was reported on Monday. Baku said the shelling hit "
+            "Alpha Town on Monday.")
+    (ev,) = extract_article(art(text), gazetteer=gaz)
+    assert (ev.event_type, ev.place) == ("shelling", "Alpha Town")
+
+
+def test_displacement_is_put_where_people_left():
+    gaz2 = Gazetteer([_place("Alpha Town", 40.0, 46.0), _place("Beta Village", 40.3, 46.4),
+                      _place("Nagorno-Karabakh", 39.85, 46.75, precision="region")])
+    for text in ["Officials said families left the village of Alpha Town on Monday, many of "
+                 "them sheltering with relatives in Beta Village.",
+                 "Alpha Town was shelled on Monday and its residents were evacuated to Beta "
+                 "Village, officials said."]:
+        evs = extract_article(art(text), gazetteer=gaz2)
+        assert [e.place for e in evs if e.event_type == "displacement"] == ["Alpha Town"], text

@@ -84,3 +84,50 @@ def test_villages_of_one_district_without_naming_it_use_the_gazetteer_district(g
 def test_province_named_as_container_is_not_a_second_scene(gaz):
     places = find_places("Shells hit Alpha Town, Gamma District, at dawn.", gaz)
     assert [p.name for p in scene_places(places)] == ["Alpha Town"]
+
+
+@pytest.fixture
+def gaz2() -> Gazetteer:
+    return Gazetteer([
+        _p("Alpha Town", 40.0, 46.0, admin="Gamma"),
+        _p("Beta Village", 40.1, 46.1, admin="Gamma"),
+        _p("Delta Lake", 40.05, 46.1, precision="district"),
+        _p("Yerevan", 40.18, 44.51, country="AM"),
+    ])
+
+
+def test_where_people_were_taken_is_marked(gaz2):
+    places = find_places("Residents of Alpha Town were evacuated to Yerevan.", gaz2)
+    assert [(p.name, p.destination) for p in places] == [("Alpha Town", False),
+                                                          ("Yerevan", True)]
+
+
+def test_a_road_travelled_is_not_the_scene_when_a_place_on_it_is_named(gaz2):
+    places = find_places("The convoy went through Beta Village and stopped at Alpha Town.",
+                         gaz2)
+    text = "The convoy went through Beta Village and stopped at Alpha Town."
+    assert [p.name for p in scene_places(places, gaz2, text)] == ["Alpha Town"]
+
+
+def test_a_lake_or_district_around_a_named_town_only_says_where_it_is(gaz2):
+    text = "A truck was hit near Alpha Town on the shore of Delta Lake."
+    assert [p.name for p in scene_places(find_places(text, gaz2), gaz2, text)] == ["Alpha Town"]
+
+
+def test_villages_in_different_parts_of_a_clause_are_not_a_list(gaz2):
+    text = "Troops tried to seize a post near Alpha Town and used drones to attack Beta Village."
+    assert [p.name for p in scene_places(find_places(text, gaz2), gaz2, text)] == [
+        "Alpha Town", "Beta Village"]
+
+
+def test_capital_where_a_statement_was_made_is_flagged(gaz2):
+    (site, town) = find_places("In Yerevan, the ministry said Alpha Town was hit.", gaz2)
+    assert (site.name, site.dateline, town.name, town.dateline) == (
+        "Yerevan", True, "Alpha Town", False)
+    assert [p.name for p in find_places("Thousands marched through central Yerevan.", gaz2)] \
+        == ["Yerevan"]
+
+
+def test_a_military_site_named_after_a_town_is_that_town(gaz2):
+    assert names("Their forces targeted the Alpha Town military airbase.", gaz2) == [
+        "Alpha Town"]

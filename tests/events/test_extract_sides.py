@@ -64,5 +64,80 @@ def test_armenian_surname_ending_places_a_person():
 
 def test_registered_outlet_speaks_for_its_side():
     assert side_of_claimant("Armenpress") == "armenian"
-    assert side_of_claimant("Trend") is None  # not a registry key on its own
+    # short agency names count only as whole names, never inside other words
+    assert side_of_claimant("Trend") == "azerbaijani"
+    assert side_of_claimant("the trend analysts") is None
+    assert side_of_claimant("APA") == "azerbaijani"
+    assert side_of_claimant("Japan's foreign ministry") is None
     assert side_of_claimant("APA News") == "azerbaijani"
+
+
+def test_institution_without_a_country_speaks_for_a_partisan_outlets_side():
+    names = NameBook()
+    (claim,) = find_claims("The press service said two posts were hit.", names=names,
+                           last=None, home_side="azerbaijani").primary()
+    assert (claim.claimant, claim.side) == ("The press service", "azerbaijani")
+    (claim,) = find_claims("Ministry spokesman Tural Gasimov said the road was shelled.",
+                           names=names, last=None, home_side="armenian").primary()
+    assert claim.side == "armenian"
+    # the person is now known: a bare surname later in the article keeps the side
+    assert side_of_claimant("Gasimov", names) == "armenian"
+
+
+def test_institution_without_a_country_stays_third_party_for_a_wire_service():
+    (claim,) = find_claims("The press service said two posts were hit.", names=NameBook(),
+                           last=None, home_side="third_party").primary()
+    assert claim.side == "third_party"
+
+
+def test_named_country_beats_the_outlets_side():
+    (claim,) = find_claims("The Russian defence ministry said the truce held.",
+                           names=NameBook(), last=None, home_side="armenian").primary()
+    assert claim.side == "third_party"
+
+
+def test_subject_of_a_coordinated_predicate_is_the_source():
+    for text, who in [
+        ("Yerevan rejected the accusation and claimed that enemy troops fired first.",
+         "Yerevan"),
+        ('The Defence Ministry dismissed the report as "fake" and alleged that drones hit '
+         "a bus.", "The Defence Ministry"),
+    ]:
+        (claim,) = primary(text)
+        assert claim.claimant == who
+
+
+def test_predicate_is_not_mistaken_for_a_subject():
+    (claim,) = primary("The envoy of France, Jean Morel, spoke by phone with President Ilham "
+                       "Aliyev on Monday and urged restraint.")
+    assert (claim.claimant, claim.side) == ("Jean Morel", "third_party")
+
+
+def test_according_to_a_bare_institution_refers_back():
+    from events.extract.sides import Claim
+
+    last = Claim("Azerbaijan's Prosecutor General's Office", "azerbaijani")
+    (claim,) = find_claims("Two civilians were hurt, according to the office.",
+                           names=NameBook(), last=last).primary()
+    assert claim.side == "azerbaijani"
+
+
+def test_writer_reporting_fighting_each_side_blames_keeps_its_own_voice():
+    attr = find_claims("Troops traded fire on the border, each side blaming the other.",
+                       names=NameBook(), last=None)
+    assert attr.mutual and attr.also_outlet
+    attr = find_claims("The two ministries accused each other of opening fire.",
+                       names=NameBook(), last=None)
+    assert attr.mutual and not attr.also_outlet
+
+
+def test_third_party_officials_are_learnt_by_name():
+    names = NameBook()
+    learn_names("French President Emmanuel Morel called for calm.", names)
+    assert side_of_claimant("Morel", names) == "third_party"
+
+
+def test_officials_on_both_sides_are_two_claims():
+    attr = find_claims("Shells fell near the pass, officials on both sides said.",
+                       names=NameBook(), last=None)
+    assert sorted(c.side for c in attr.primary()) == ["armenian", "azerbaijani"]

@@ -72,3 +72,166 @@ def test_cue_offsets_point_into_the_text():
     text = "Heavy shelling was reported."
     (cue,) = [c for c in find_type_cues(text) if c.event_type == "shelling"]
     assert text[cue.start:cue.end] == cue.phrase
+
+
+# Vocabulary of conflict reporting in general: word families, inflections and passives.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # strikes from a distance
+        ("Enemy batteries pounded the eastern suburbs for hours.", "shelling"),
+        ("Guns have been pounding the ridge since dawn.", "shelling"),
+        ("A missile struck a fuel depot outside the city.", "shelling"),
+        ("The bridge was hit twice during the night.", "shelling"),
+        ("The power station was struck by a drone.", "shelling"),
+        ("Their forces targeted an airfield near the river.", "shelling"),
+        ("Gunners fired mortars at the farms of the valley.", "shelling"),
+        ("Several rockets landed in the market square.", "shelling"),
+        ("The village came under rocket fire before noon.", "shelling"),
+        ("Loitering munitions were used against the convoy.", "shelling"),
+        # incidents on the line
+        ("The two armies traded fire across the river overnight.", "border_incident"),
+        ("An exchange of gunfire broke the calm on the ridge.", "border_incident"),
+        ("Patrols were involved in a brief skirmish near the pass.", "border_incident"),
+        ("A reconnaissance drone was brought down over the hills.", "border_incident"),
+        ("An enemy UAV was neutralized over the province.", "border_incident"),
+        ("The truce was violated within hours, the command said.", "border_incident"),
+        ("Observers counted dozens of violations of the ceasefire.", "border_incident"),
+        ("The ministry reported a provocation by enemy units.", "border_incident"),
+        ("A group of soldiers crossed the state border at night.", "border_incident"),
+        ("Troops advanced two kilometres into neighbouring territory.", "border_incident"),
+        ("Raiders tried to seize an outpost on the hill.", "border_incident"),
+        # assaults and territory
+        ("The brigade broke through enemy lines at dawn.", "offensive"),
+        ("The town had been lost by the evening, officials admitted.", "offensive"),
+        ("Government units retook the heights after a day of fighting.", "offensive"),
+        ("The army began what it called anti-terrorist measures.", "offensive"),
+        # people on the move and humanitarian emergencies
+        ("Families left their homes with what they could carry.", "displacement"),
+        ("More than 2,000 people crossed into the neighbouring province.", "displacement"),
+        ("Many found temporary shelter in schools of the district town.", "displacement"),
+        ("The evacuees were registered at the border.", "displacement"),
+        ("Dozens of families left the village after the attack.", "displacement"),
+        ("Residents of the hamlet were relocated as a precaution.", "displacement"),
+        ("Many are sheltering with relatives in the capital.", "displacement"),
+        ("The gas supply to the region had been cut off again.", "displacement"),
+        ("The aid agency suspended the movement of patients through the crossing.",
+         "displacement"),
+        ("The mountain road has been closed to traffic for a week.", "displacement"),
+        # agreements
+        ("Both commands accepted a ceasefire under the new terms.", "ceasefire"),
+        ("The unilateral truce declared by the government held.", "ceasefire"),
+        ("The deal took effect at midnight local time.", "ceasefire"),
+        ("The rebels agreed to a Russian-proposed truce on Thursday.", "ceasefire"),
+        ("The garrison laid down its arms at dawn.", "ceasefire"),
+        # diplomacy
+        ("The foreign minister told reporters the talks had been useful.", "diplomacy"),
+        ("The president said in a televised address that the war was over.", "diplomacy"),
+        ("The envoy met his counterpart on the sidelines of the forum.", "diplomacy"),
+        ("The secretary spoke by phone with both leaders.", "diplomacy"),
+        ("The government asked the alliance for consultations.", "diplomacy"),
+        ("The two leaders signed the declaration in the capital.", "diplomacy"),
+        ("The minister urged both sides to show restraint.", "diplomacy"),
+        ("Bayraktar drones hit two tanks near the river.", "shelling"),
+        ("A fresh flare-up was reported on the northern border.", "border_incident"),
+        ("Special forces occupied the strategic heights overnight.", "offensive"),
+        ("Three soldiers were killed in action on Friday.", "casualties"),
+        ("Two guards were slightly hurt by shrapnel.", "casualties"),
+        ("The ministry summoned the French ambassador.", "diplomacy"),
+        ("The foreign ministry sent a protest note to its neighbour.", "diplomacy"),
+        # protest
+        ("Thousands marched through the capital on Saturday.", "protest"),
+        ("Relatives of the missing began a hunger strike.", "protest"),
+        ("Crowds stormed the parliament building late at night.", "protest"),
+        ("Activists set up tents on the road and refused to leave.", "protest"),
+        ("Demonstrators blocked the highway outside the city.", "protest"),
+    ],
+)
+def test_general_reporting_vocabulary(text, expected):
+    assert expected in asserted_types(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The two sides struck a deal on prisoner exchanges.",
+        "The ministry said it was targeting Armenian military buildup.",
+        "Mediators are expected to meet in the capital next week.",
+        "The ministry rejected the claim and said no drone was brought down.",
+        "Reports that troops had entered the town are false, the ministry said.",
+        "Residents protested nothing; the town was calm a week after the offensive ended.",
+    ],
+)
+def test_general_vocabulary_does_not_overreach(text):
+    kinds = asserted_types(text)
+    assert not kinds & {"shelling", "offensive", "border_incident"}, kinds
+
+
+def test_a_protest_note_is_diplomacy_not_a_street_protest():
+    assert "protest" not in asserted_types("The ministry handed a protest note to the envoy.")
+
+
+def test_a_denial_ends_where_a_new_claim_begins():
+    text = ("The ministry dismissed the report and alleged that enemy drones had struck "
+            "a bus near the village.")
+    assert "shelling" in asserted_types(text)
+    assert "shelling" not in asserted_types("The ministry dismissed reports that enemy "
+                                            "drones had struck a bus.")
+
+
+def test_a_warning_of_what_would_happen_is_not_diplomacy():
+    assert "diplomacy" not in asserted_types(
+        "The spokesman warned that any new attack would be answered.")
+    assert "diplomacy" in asserted_types("The minister warned outside powers to stay away.")
+
+
+def test_visiting_the_wounded_is_neither_a_toll_nor_diplomacy():
+    kinds = asserted_types("The governor visited the wounded in the city hospital.")
+    assert not kinds & {"casualties", "diplomacy"}
+
+
+def test_cue_gates_are_read_off_the_patterns():
+    """Every phrase a type can match contains one of the words its gate tests first."""
+    for sentence, kind in [("The fighters traded fire at the pass.", "border_incident"),
+                           ("They pounded the hills.", "shelling"),
+                           ("Crowds stormed the parliament.", "protest")]:
+        assert kind in asserted_types(sentence)
+
+
+def test_word_gates_never_hide_a_match():
+    """The substring gates only skip work: the cues equal a plain scan of every pattern."""
+    from events.extract.types import PATTERNS
+
+    sentences = [
+        "Enemy drones struck a fuel depot and artillery pounded the ridge overnight.",
+        "The two armies traded heavy artillery fire while crowds stormed the parliament.",
+        "Families left their homes; the road has been closed and gas was cut off.",
+        "Troops advanced two kilometres into foreign territory and seized an outpost.",
+        "The minister told reporters the truce declared on Sunday was violated at dawn.",
+        "Kamikaze drones hit the airfield, killing three soldiers, officials said.",
+    ]
+    for text in sentences:
+        fast = {(c.event_type, c.start, c.end) for c in find_type_cues(text)}
+        plain = {(t, m.start(), m.end())
+                 for t, rx in PATTERNS.items() for m in rx.finditer(text)}
+        assert fast == plain, text
+
+
+@pytest.mark.parametrize("text", [
+    'The president said the deal amounted to the enemy\'s "capitulation".',
+    "The ministry denied it, calling the claim a provocation.",
+    "Officials described the move as an invasion of sovereign land.",
+])
+def test_a_name_given_to_something_is_not_an_event(text):
+    assert not asserted_types(text) - {"diplomacy"}
+
+
+def test_an_act_named_in_the_actors_words_still_happened():
+    assert "offensive" in asserted_types(
+        'The army launched what it described as "counter-terrorism measures" on Tuesday.')
+
+
+def test_people_handed_over_are_not_a_handover_of_land():
+    assert "offensive" not in asserted_types(
+        "The bodies of twelve soldiers were handed over to Armenia on Friday.")
+    assert "offensive" in asserted_types("The district was handed over to Azerbaijan.")
