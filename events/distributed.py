@@ -33,6 +33,8 @@ import importlib.util
 import logging
 import math
 import os
+import pickle
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from concurrent.futures import CancelledError
@@ -48,13 +50,31 @@ from events.store import AppendResult, Store, StoreError, open_store
 CONNECT_TIMEOUT = 5.0
 #: Seconds an existing scheduler may take to have at least one worker.
 WORKER_WAIT = 30.0
-#: Largest number of articles in one task: enough to make the per-task overhead
-#: negligible, few enough that a lost worker costs little to redo.
-MAX_PARTITION = 25
-#: Tasks aimed at per worker thread, so the load evens out at the end of a run.
-TASKS_PER_THREAD = 8
+#: Largest number of articles in one task. Each task costs Dask about 10 ms of
+#: CPU between client, scheduler and worker (measured on a 2-core machine), some
+#: 2-3 % of a task this size; and a worker that dies holds at most two of them,
+#: a second or so to redo.
+MAX_PARTITION = 100
+#: Smallest number of articles in one task: the last tasks of a run.
+MIN_PARTITION = 4
+#: A task takes at most 1 / (``TASKS_AHEAD`` x threads) of the articles still to
+#: plan, so tasks shrink toward the end and every worker finishes at about the
+#: same moment (one small task apart) instead of one idling through a big one.
+TASKS_AHEAD = 4
 #: Rounds of retrying partitions that Dask itself gave up on.
 RETRY_ROUNDS = 2
+#: Dask settings of the local cluster. Its processes share the cores with the
+#: extraction, so the housekeeping meant for a dashboard nobody sees here goes:
+#: the workers' statistical profiler (a thread sampling the busy one's stack every
+#: 10 ms), the event-loop health tick every 20 ms in every process, and resource
+#: sampling several times a second. Together they cost an idle 2-worker cluster
+#: about 0.1 CPU-second per second, taken from extraction on a 2-core machine.
+LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "500ms",
+}
 
 _TASK_PREFIX = "kcm-extract"
 _log = logging.getLogger(__name__)
@@ -109,10 +129,25 @@ def partition_articles(articles: Sequence[Article], size: int) -> list[list[int]
     return [list(range(i, min(i + size, len(articles)))) for i in range(0, len(articles), size)]
 
 
-def default_partition_size(n_articles: int, threads: int) -> int:
-    """A few articles per task: about :data:`TASKS_PER_THREAD` tasks per worker thread."""
-    per_task = math.ceil(n_articles / max(1, threads * TASKS_PER_THREAD))
-    return max(1, min(MAX_PARTITION, per_task))
+def plan_partitions(n_articles: int, threads: int) -> list[list[int]]:
+    """Positions ``0..n_articles-1`` in consecutive runs, large first and shrinking.
+
+    Dask runs them in this order, so the big tasks (little overhead per article)
+    go first and the small ones (little idle time at the end) last -- guided
+    self-scheduling. Sizes stay between :data:`MIN_PARTITION` and
+    :data:`MAX_PARTITION` (a corpus of fewer articles than the minimum is one
+    partition).
+    """
+    if threads < 1:
+        raise ValueError(f"threads must be at least 1, got {threads}")
+    parts: list[list[int]] = []
+    first = 0
+    while first < n_articles:
+        share = math.ceil((n_articles - first) / (threads * TASKS_AHEAD))
+        size = max(MIN_PARTITION, min(MAX_PARTITION, share))
+        parts.append(list(range(first, min(n_articles, first + size))))
+        first += size
+    return parts
 
 
 def extract_partition(articles: Sequence[Article], gazetteer: Any) -> list[ArticleOutcome]:
@@ -129,6 +164,21 @@ def extract_partition(articles: Sequence[Article], gazetteer: Any) -> list[Artic
         except Exception as exc:  # one bad article must not cost the partition
             out.append((article.id, None, f"{type(exc).__name__}: {exc}"))
     return out
+
+
+def pack_partition(articles: Sequence[Article]) -> bytes:
+    """A partition's articles as one pickled blob, the form a task carries them in.
+
+    Opaque bytes cost the client and the scheduler almost nothing: Dask neither
+    walks thousands of dataclasses to name the tasks nor unpickles and pickles
+    them again on the scheduler on their way to a worker.
+    """
+    return pickle.dumps(tuple(articles), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def extract_packed(packed: bytes, gazetteer: Any) -> list[ArticleOutcome]:
+    """:func:`extract_partition` of a :func:`pack_partition` blob; what a task runs."""
+    return extract_partition(pickle.loads(packed), gazetteer)
 
 
 def write_in_batches(store: Store, events: Sequence[Event], batch_size: int, *,
@@ -185,15 +235,22 @@ def _check_address(scheduler: str) -> str:
 def local_cluster(workers: int) -> Any:
     """A ``distributed.LocalCluster`` of single-threaded worker processes on loopback.
 
-    The dashboard is off. The scheduler still serves its small HTTP API (health
-    checks), which Dask otherwise puts on the fixed port 8787: here it gets a
-    free loopback port, so two clusters on one machine never collide.
+    One thread per process: extraction is pure Python and holds the GIL, so
+    only separate processes run it side by side. The dashboard is off, and so is
+    the housekeeping that feeds it (:data:`LOCAL_CLUSTER_CONFIG`; settings made
+    with ``dask.config.set`` around this call still apply). The scheduler still
+    serves its small HTTP API (health checks), which Dask otherwise puts on the
+    fixed port 8787: here it gets a free loopback port, so two clusters on one
+    machine never collide.
     """
+    import dask
     from distributed import LocalCluster
 
-    return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                        host="127.0.0.1", dashboard_address=None,
-                        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
+    # the scheduler, the nannies and (through them) the workers read these at start
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                            host="127.0.0.1", dashboard_address=None,
+                            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
 
 
 def _connect(scheduler: str, timeout: float) -> Any:
@@ -236,6 +293,41 @@ def _lost(exc: BaseException) -> bool:
     return isinstance(exc, (KilledWorker, CancelledError, CommClosedError))
 
 
+def _outcome_error(exc: BaseException, shown: str) -> DistributedError:
+    return DistributedError(
+        f"the workers of the Dask scheduler at {shown} could not run the extraction: "
+        f"{type(exc).__name__}: {exc} (is this project installed on the workers?)")
+
+
+def _settle(client: Any, batch: list[Any], shown: str) -> list[tuple[Any, Any, bool]]:
+    """``(future, outcomes or exception, lost)`` for futures that have just completed.
+
+    The finished ones are fetched in one ``gather`` -- one round trip per batch
+    instead of one per task, which is what the client otherwise spends most of
+    its time on. A future whose data vanished in between (its worker died) is
+    settled on its own.
+    """
+    done = [f for f in batch if f.status == "finished"]
+    gathered: dict[Any, Any] = {}
+    if done:
+        try:
+            gathered = dict(zip([f.key for f in done], client.gather(done), strict=True))
+        except Exception:  # noqa: BLE001 - sorted out future by future below
+            gathered = {}
+    settled: list[tuple[Any, Any, bool]] = []
+    for future in batch:
+        if future.key in gathered:
+            settled.append((future, gathered[future.key], False))
+            continue
+        try:
+            settled.append((future, future.result(), False))
+        except Exception as exc:
+            if not _lost(exc):
+                raise _outcome_error(exc, shown) from None
+            settled.append((future, exc, True))
+    return settled
+
+
 def _run_partitions(client: Any, articles: Sequence[Article], gazetteer: Any,
                     parts: list[list[int]], shown: str, bar: Any
                     ) -> tuple[list[list[Event] | None], dict[int, str], int]:
@@ -252,44 +344,40 @@ def _run_partitions(client: Any, articles: Sequence[Article], gazetteer: Any,
             raise DistributedError(f"lost the connection to the Dask scheduler at {shown}")
         # broadcast: every worker gets the one copy now, no task carries it
         gaz = client.scatter(gazetteer, broadcast=True, hash=False)
-        futures = {
-            client.submit(extract_partition, tuple(articles[i] for i in part), gaz,
-                          key=f"{_TASK_PREFIX}-{run}-{round_no}-{k}"): part
-            for k, part in enumerate(pending)
-        }
+        # one graph update for every partition, not one message per task
+        submitted = client.map(
+            extract_packed, [pack_partition([articles[i] for i in part]) for part in pending],
+            gazetteer=gaz, key=[f"{_TASK_PREFIX}-{run}-{round_no}-{k}"
+                                for k in range(len(pending))])
+        futures = dict(zip(submitted, pending, strict=True))
         again: list[list[int]] = []
         lost: dict[str, int] = {}
         try:
-            for future in as_completed(list(futures), loop=client.loop):
-                part = futures.pop(future)
-                try:
-                    outcomes = future.result()
-                except Exception as exc:
-                    if not _lost(exc):
-                        raise DistributedError(
-                            f"the workers of the Dask scheduler at {shown} could not run "
-                            f"the extraction: {type(exc).__name__}: {exc} (is this project "
-                            "installed on the workers?)") from None
-                    if round_no < RETRY_ROUNDS:
-                        lost[type(exc).__name__] = lost.get(type(exc).__name__, 0) + len(part)
-                        # a partition Dask gave up on may hold one article that kills
-                        # workers: alone, it can only cost itself
-                        again.extend([[i] for i in part] if isinstance(exc, KilledWorker)
-                                     else [part])
-                    else:
-                        for i in part:
-                            failed[i] = (f"extraction failed on the cluster after "
-                                         f"{RETRY_ROUNDS + 1} attempts: {type(exc).__name__}")
-                        bar.update(len(part))
-                    continue
-                for i, (aid, evs, err) in zip(part, outcomes, strict=True):
-                    if aid != articles[i].id:  # a mix-up must never go unnoticed
-                        raise DistributedError(f"partition result out of order at {aid!r}")
-                    if evs is None:
-                        failed[i] = f"extraction failed: {err}"
-                    else:
-                        events[i] = evs
-                bar.update(len(part))
+            for batch in as_completed(submitted, loop=client.loop).batches():
+                for future, outcomes, was_lost in _settle(client, batch, shown):
+                    part = futures.pop(future)
+                    if was_lost:
+                        why = type(outcomes).__name__
+                        if round_no < RETRY_ROUNDS:
+                            lost[why] = lost.get(why, 0) + len(part)
+                            # a partition Dask gave up on may hold one article that kills
+                            # workers: alone, it can only cost itself
+                            again.extend([[i] for i in part]
+                                         if isinstance(outcomes, KilledWorker) else [part])
+                        else:
+                            for i in part:
+                                failed[i] = (f"extraction failed on the cluster after "
+                                             f"{RETRY_ROUNDS + 1} attempts: {why}")
+                            bar.update(len(part))
+                        continue
+                    for i, (aid, evs, err) in zip(part, outcomes, strict=True):
+                        if aid != articles[i].id:  # a mix-up must never go unnoticed
+                            raise DistributedError(f"partition result out of order at {aid!r}")
+                        if evs is None:
+                            failed[i] = f"extraction failed: {err}"
+                        else:
+                            events[i] = evs
+                    bar.update(len(part))
         finally:
             if futures:  # only after an error: stop what is left
                 client.cancel(list(futures))
@@ -323,15 +411,19 @@ def extract_distributed(
     single-threaded processes is started on the loopback interface and stopped
     at the end. ``store`` (a store or its location) receives the events in
     batches of ``batch_size``; it is opened before any work so a bad store
-    fails fast. ``partition_size`` (articles per task) defaults to a few, sized
-    to the cluster. ``connect_timeout`` bounds the wait for the scheduler's
-    answer, ``worker_wait`` the wait for its first worker.
+    fails fast. ``partition_size`` fixes the articles per task; by default
+    :func:`plan_partitions` sizes them to the cluster. ``connect_timeout``
+    bounds the wait for the scheduler's answer, ``worker_wait`` the wait for its
+    first worker.
 
-    The summary adds ``scheduler``, ``workers`` (threads), ``partitions`` and
-    ``retried_rounds``, and ``store`` (an :class:`~events.store.AppendResult`)
-    when a store was given. Raises :class:`SchedulerUnavailable`,
-    :class:`DistributedError`, or :class:`StoreWriteIncomplete` (which carries
-    the result) when a store batch fails.
+    The summary adds ``scheduler``, ``workers`` (threads), ``partitions``,
+    ``retried_rounds`` and ``seconds``, the wall time of each step (``connect``:
+    starting or reaching the cluster; ``extract``: the workers' part; ``close``;
+    ``merge``: clustering their events here; ``store``); and, when a store was
+    given, ``store`` (an :class:`~events.store.AppendResult`). Raises
+    :class:`SchedulerUnavailable`, :class:`DistributedError`, or
+    :class:`StoreWriteIncomplete` (which carries the result) when a store batch
+    fails.
     """
     from tqdm import tqdm
 
@@ -357,6 +449,7 @@ def extract_distributed(
         unique.append(article)
     target = open_store(store, create=True) if isinstance(store, (str, os.PathLike)) else store
 
+    began = time.perf_counter()
     cluster = None
     if scheduler:
         client = _connect(scheduler, connect_timeout)
@@ -374,8 +467,9 @@ def extract_distributed(
     try:
         _wait_for_workers(client, 1 if scheduler else workers, worker_wait, shown)
         threads = _threads(client)
-        size = partition_size or default_partition_size(len(unique), threads)
-        parts = partition_articles(unique, size)
+        parts = (partition_articles(unique, partition_size) if partition_size
+                 else plan_partitions(len(unique), threads))
+        connected = time.perf_counter()
         bar = tqdm(total=len(unique), desc="articles", unit="art", disable=not progress,
                    mininterval=0.5)
         try:
@@ -383,11 +477,13 @@ def extract_distributed(
                                                            shown, bar)
         finally:
             bar.close()
+        extracted = time.perf_counter()
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
 
+    closed = time.perf_counter()
     events: list[Event] = []
     for i, article in enumerate(unique):
         if i in failed:
@@ -396,11 +492,16 @@ def extract_distributed(
             events.extend(per_article[i] or [])
     events = cluster_events(events)  # once, over the whole corpus, as in one process
     summary = summarize(given, events, errors)
+    seconds = {"connect": connected - began, "extract": extracted - connected,
+               "close": closed - extracted, "merge": time.perf_counter() - closed}
     summary.update(scheduler=redact_address(scheduler) if scheduler else "local",
-                   workers=threads, partitions=len(parts), retried_rounds=retried)
+                   workers=threads, partitions=len(parts), retried_rounds=retried,
+                   seconds=seconds)
     result = ExtractResult(events, errors, summary)
     if target is not None:
+        stored = time.perf_counter()
         summary["store"] = write_in_batches(target, events, batch_size, result=result)
+        seconds["store"] = time.perf_counter() - stored
     return result
 
 
@@ -408,11 +509,13 @@ __all__ = [
     "DistributedError",
     "SchedulerUnavailable",
     "StoreWriteIncomplete",
-    "default_partition_size",
     "extract_distributed",
+    "extract_packed",
     "extract_partition",
     "local_cluster",
+    "pack_partition",
     "partition_articles",
+    "plan_partitions",
     "redact_address",
     "write_in_batches",
 ]

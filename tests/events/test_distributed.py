@@ -20,14 +20,18 @@ import pytest
 
 from events.corpus import Article, read_corpus
 from events.distributed import (
+    MAX_PARTITION,
+    MIN_PARTITION,
     DistributedError,
     SchedulerUnavailable,
     StoreWriteIncomplete,
-    default_partition_size,
     extract_distributed,
+    extract_packed,
     extract_partition,
     local_cluster,
+    pack_partition,
     partition_articles,
+    plan_partitions,
     redact_address,
     write_in_batches,
 )
@@ -85,10 +89,20 @@ def test_partitions_cover_every_article_once_in_order(articles):
         partition_articles(articles, 0)
 
 
-def test_default_partition_is_a_few_articles_per_task():
-    assert default_partition_size(40, 2) == 3  # 16 tasks for 2 threads
-    assert default_partition_size(5000, 2) == 25  # capped: a lost task is cheap to redo
-    assert default_partition_size(3, 4) == 1
+def test_planned_partitions_are_large_first_and_shrink_toward_the_end():
+    for n, threads in ((3000, 2), (3000, 1), (75, 2), (25, 4), (3, 2), (0, 2)):
+        parts = plan_partitions(n, threads)
+        assert [i for part in parts for i in part] == list(range(n)), (n, threads)
+        sizes = [len(part) for part in parts]
+        assert sizes == sorted(sizes, reverse=True), (n, threads)
+        assert all(size <= MAX_PARTITION for size in sizes)
+        assert all(size >= MIN_PARTITION for size in sizes[:-1])
+    sizes = [len(part) for part in plan_partitions(3000, 2)]
+    assert sizes[0] == MAX_PARTITION  # the bulk in big tasks: little overhead per article
+    assert sum(sizes[-4:]) <= 4 * MIN_PARTITION  # the last tasks are small: no long idle tail
+    assert len(sizes) <= 2 * 3000 // MAX_PARTITION
+    with pytest.raises(ValueError, match="at least 1"):
+        plan_partitions(10, 0)
 
 
 def test_partition_runs_the_pipeline_and_isolates_a_bad_article(articles, gazetteer):
@@ -98,6 +112,13 @@ def test_partition_runs_the_pipeline_and_isolates_a_bad_article(articles, gazett
     assert outcomes[0][1] == extract_article(articles[0], gazetteer=gazetteer)
     assert outcomes[2][1] == extract_article(articles[2], gazetteer=gazetteer)
     assert outcomes[1][1] is None and "TypeError" in outcomes[1][2]
+
+
+def test_a_packed_partition_extracts_like_the_articles_themselves(articles, gazetteer):
+    part = tuple(articles[:3])
+    packed = pack_partition(part)
+    assert isinstance(packed, bytes)
+    assert extract_packed(packed, gazetteer) == extract_partition(part, gazetteer)
 
 
 def test_redact_address_drops_credentials():
@@ -174,6 +195,9 @@ def test_local_cluster_gives_the_single_process_events_and_stores_them_in_batche
     summary = result.summary
     assert summary["partitions"] == -(-len(articles) // 3)
     assert summary["workers"] == 2 and summary["scheduler"] == "local"
+    steps = summary["seconds"]
+    assert set(steps) == {"connect", "extract", "close", "merge", "store"}
+    assert all(secs >= 0 for secs in steps.values()) and steps["extract"] > 0
     ids = {e.event_id for e in reference.events}
     assert summary["store"].added == len(ids) and summary["store"].duplicates == 0
     stored = open_store(store_path).events()
@@ -183,12 +207,19 @@ def test_local_cluster_gives_the_single_process_events_and_stores_them_in_batche
 @pytest.mark.slow
 def test_rerun_after_a_cut_short_ingest_completes_without_duplicates(
         articles, gazetteer, reference, tmp_path):
+    import dask
+    from distributed import Client
+
     store = open_store(tmp_path / "events.geojson", create=True)
     n = len({e.event_id for e in reference.events})
     # an earlier run stored its first two batches of 25 before it stopped
     first = write_in_batches(store, reference.events[:50], 25)
     assert first.added == 50
     with _cluster() as cluster:
+        with Client(cluster, set_as_default=False) as client:
+            # the workers run without the dashboard's profiler thread
+            assert set(client.run(dask.config.get, "distributed.worker.profile.enabled")
+                       .values()) == {False}
         result = extract_distributed(articles, gazetteer=gazetteer,
                                      scheduler=cluster.scheduler_address, batch_size=25,
                                      store=store)
