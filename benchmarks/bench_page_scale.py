@@ -7,8 +7,11 @@ located events) and weigh its HTML per shown event, next to a baseline of one
 sample. Then start ``streamlit run streamlit_app.py -- --store PATH`` on a free
 loopback port, open it in headless Chromium (every request off loopback is
 refused) and time page open -> map ready (the map frame holds its circles or
-symbols) and two side-filter clicks (untick Armenian, then Azerbaijani) -> map
-updated (the counts drawn on the map change). Usage::
+symbols), two side-filter clicks (untick Armenian, then Azerbaijani) -> map
+updated (the counts drawn on the map change), clicks on count circles -> the
+map's finer circles (or its symbols) drawn, until symbols show, and a click on
+a symbol -> its event selected (its evidence card shown, its id in the link).
+The machine's load average is printed with the figures. Usage::
 
     python benchmarks/bench_page_scale.py [--sizes 10000 100000] [--sample 1000]
 """
@@ -44,11 +47,11 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-FRAME = "iframe[title='streamlit_folium.st_folium']"
+FRAME = "iframe[title='dashboard.ui.map_view.kcm_map']"
 WAIT_MS = 60_000
 #: What the map frame shows: (events in count circles, symbols, clusters), or null.
 MAP_STATE = """() => {
-  const f = document.querySelector("iframe[title='streamlit_folium.st_folium']");
+  const f = document.querySelector("iframe[title='dashboard.ui.map_view.kcm_map']");
   if (!f || !f.contentDocument || !f.contentDocument.querySelector('.leaflet-container'))
     return null;
   const d = f.contentDocument;
@@ -60,6 +63,26 @@ MAP_STATE = """() => {
 READY = f"() => {{ const s = ({MAP_STATE})(); return s !== null && s.some(x => x > 0); }}"
 CHANGED = (f"before => {{ const s = ({MAP_STATE})();"
            " return s !== null && s.join() !== before.join(); }")
+#: Milliseconds the map frame took to draw its latest events layers.
+DRAW_MS = f"""() => {{ const f = document.querySelector("{FRAME}");
+  return f && f.contentDocument ? +(f.contentDocument.body.dataset.kcmDrawMs || -1) : -1; }}"""
+#: Key of the events layers the map frame holds (changes when new ones are drawn).
+LAYERS = f"""() => {{ const f = document.querySelector("{FRAME}");
+  return f && f.contentDocument ? f.contentDocument.body.dataset.kcmLayers || null : null; }}"""
+#: Centre (frame pixels) of a visible item matching the selector, well inside the map, or null.
+VISIBLE = """sel => {
+  const d = document.querySelector("FRAME").contentDocument;
+  const box = d.querySelector('.leaflet-container').getBoundingClientRect();
+  let best = null;
+  for (const el of d.querySelectorAll(sel)) {
+    const r = el.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+    if (x < box.left + 60 || x > box.right - 200 || y < box.top + 60 || y > box.bottom - 60)
+      continue;
+    const n = parseInt((el.querySelector('svg') || el).dataset.n || '0', 10);
+    if (!best || n > best[2]) best = [x, y, n, el.dataset.event || ''];
+  }
+  return best;
+}""".replace("FRAME", FRAME)
 
 
 def free_port() -> int:
@@ -126,6 +149,8 @@ def browse(browser, url: str, outside: list[str]) -> dict[str, float | list]:
             page.goto(url)
             page.wait_for_function(READY, timeout=WAIT_MS, polling=50)
             out[f"open->map ready, {visit} (s)"] = time.perf_counter() - t0
+            out.setdefault("drawing the events layers in the frame (ms)", []).append(
+                page.evaluate(DRAW_MS))
             if visit == "first":
                 continue
             time.sleep(2)  # let the page settle (the address mirror may rerun it once)
@@ -148,11 +173,47 @@ def browse(browser, url: str, outside: list[str]) -> dict[str, float | list]:
                     raise SystemExit(f"map did not change from {before}: now "
                                      f"{page.evaluate(MAP_STATE)}") from exc
                 clicks.append(time.perf_counter() - t0)
+                out.setdefault("drawing the events layers in the frame (ms)", []).append(
+                    page.evaluate(DRAW_MS))
                 out.setdefault("map states", []).append((before, page.evaluate(MAP_STATE)))
             out["filter click->map updated (s)"] = clicks
+            time.sleep(1)
+            zoom_in_and_select(page, out)
         finally:
             context.close()
     return out
+
+
+def zoom_in_and_select(page, out: dict[str, float | list]) -> None:
+    """Click count circles until the map draws symbols, then click a symbol."""
+    frame_box = page.locator(FRAME).bounding_box()
+    for _ in range(6):
+        if page.evaluate(VISIBLE, ".kcm-marker"):
+            break
+        target = page.evaluate(VISIBLE, ".kcm-bin:not([data-area])") or \
+            page.evaluate(VISIBLE, ".kcm-bin")
+        if target is None:
+            raise SystemExit("no count circle in view to click")
+        before = page.evaluate(LAYERS)
+        t0 = time.perf_counter()
+        page.mouse.click(frame_box["x"] + target[0], frame_box["y"] + target[1])
+        page.wait_for_function(f"k => ({LAYERS})() !== k", arg=before, timeout=WAIT_MS,
+                               polling=20)
+        out.setdefault("circle click->finer layers drawn (s)", []).append(
+            time.perf_counter() - t0)
+        page.wait_for_timeout(300)
+    target = page.evaluate(VISIBLE, ".kcm-marker")
+    if target is None:
+        raise SystemExit("no event symbol in view after zooming in")
+    event_id = target[3]
+    t0 = time.perf_counter()
+    page.mouse.click(frame_box["x"] + target[0], frame_box["y"] + target[1])
+    page.wait_for_function(
+        "id => { const c = document.querySelector('.kcm-evidence');"
+        " return c && c.innerText.includes(id) &&"
+        " new URLSearchParams(location.search).get('event') === id; }",
+        arg=event_id, timeout=WAIT_MS, polling=20)
+    out["symbol click->event selected (card + link) (s)"] = time.perf_counter() - t0
 
 
 def run_size(size: int, sample: int, browser, workdir: Path) -> dict[str, str]:
@@ -192,10 +253,11 @@ def run_size(size: int, sample: int, browser, workdir: Path) -> dict[str, str]:
         if key == "map states":
             row[key] = "; ".join(f"{a} -> {b}" for a, b in value)
         elif isinstance(value, list):
-            row[key] = ", ".join(f"{v:.2f}" for v in value)
+            row[key] = ", ".join(f"{v:.0f}" if "(ms)" in key else f"{v:.2f}" for v in value)
         else:
             row[key] = f"{value:.2f}"
     row["requests off this machine"] = str(len(set(outside)))
+    row["load average (1, 5, 15 min) after"] = ", ".join(f"{v:.2f}" for v in os.getloadavg())
     return row
 
 
@@ -207,7 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
-    print(f"page at scale (headless Chromium; load average {os.getloadavg()[0]:.1f} on "
+    load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    print(f"page at scale (headless Chromium; load average {load} (1, 5, 15 min) on "
           f"{os.cpu_count()} CPUs); map states are [events in circles, symbols, clusters]")
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

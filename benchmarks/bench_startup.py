@@ -31,10 +31,10 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-FRAME = "iframe[title='streamlit_folium.st_folium']"
+FRAME = "iframe[title='dashboard.ui.map_view.kcm_map']"
 ALL_DRAWN = """() => {
   const v = document.querySelector("[data-testid='stMetricValue']");
-  const f = document.querySelector("iframe[title='streamlit_folium.st_folium']");
+  const f = document.querySelector("iframe[title='dashboard.ui.map_view.kcm_map']");
   if (!v || !f || !f.contentDocument) return false;
   const want = parseInt(v.innerText.trim(), 10);
   const got = f.contentDocument.querySelectorAll('.kcm-marker').length;

@@ -2,14 +2,14 @@
 
 folium's elements name their assets (``leaflet``, ``leaflet_css``, ``jquery``,
 ``markerclusterjs``...) and point them at CDNs, which are unreachable here; a
-map that loads them shows nothing, and inside ``st_folium`` not even an error.
+map that loads them shows nothing, and inside the page's map frame not even an error.
 This module swaps every such link for a local one taken from the
 ``xstatic-*`` packages installed from PyPI, in one of two ways:
 
 * **static**: the files are copied under ``static/vendor/`` beside the app
   (Streamlit serves that folder at ``/app/static/`` when static serving is on)
-  and linked by absolute URL, because ``st_folium`` renders inside an iframe
-  where relative URLs resolve elsewhere;
+  and linked by absolute URL, because the page's map component renders inside an
+  iframe where relative URLs resolve elsewhere;
 * **inline**: each file becomes a ``data:`` URL, so a saved HTML file works
   alone, offline, with no server.
 

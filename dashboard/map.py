@@ -667,7 +667,7 @@ MAP_CSS = (
     ".kcm-popup{font:13px/1.4 sans-serif;}.kcm-popup table{border-collapse:collapse;}"
     ".kcm-popup th{text-align:left;vertical-align:top;padding-right:6px;}"
     ".kcm-popup i{color:#666;font-style:normal;}.kcm-popup .kcm-id{color:#777;font-size:11px;}"
-    ".kcm-bin{position:relative;}.kcm-bin svg{display:block;overflow:visible;"
+    ".kcm-bin svg{display:block;overflow:visible;"
     "filter:drop-shadow(0 0 1px #333);}.kcm-bin span{position:absolute;left:0;right:0;"
     "top:50%;transform:translateY(-50%);text-align:center;font:bold 10px/1 sans-serif;"
     "color:#222;}.kcm-bin-tip{font:12px/1.4 sans-serif;}"
@@ -736,6 +736,7 @@ def build_map(
     zoom: int | None = None,
     bbox: tuple[float, float, float, float] | None = None,
     bin_threshold: int = BIN_THRESHOLD,
+    draw_events: bool = True,
 ) -> folium.Map:
     """The folium map of ``events`` over the offline basemap, with legend and layer switcher.
 
@@ -748,7 +749,9 @@ def build_map(
     Up to ``bin_threshold`` located events each get their symbol and popup;
     above it they are drawn as count circles on a grid sized for ``zoom`` (the
     zoom the map opens at; when None, the zoom that fits the events), limited
-    to ``bbox`` (west, south, east, north) when one is given.
+    to ``bbox`` (west, south, east, north) when one is given. With
+    ``draw_events`` false the map has no events layer at all (the page adds
+    its events itself, see :func:`base_map`).
     """
     m = folium.Map(
         location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None, max_zoom=MAX_ZOOM,
@@ -768,7 +771,9 @@ def build_map(
         add_basemap(m, basemap, skip_countries=has_countries)
     add_boundaries(m, boundaries)
     located = int((events["lon"].notna() & events["lat"].notna()).sum()) if len(events) else 0
-    if located > bin_threshold:
+    if not draw_events:
+        pass
+    elif located > bin_threshold:
         _add_bins(m, events, zoom=zoom, bbox=bbox, area_shapes=area_shapes,
                   fit_to_events=fit_to_events, precision_areas=precision_areas)
     else:
@@ -838,9 +843,122 @@ def _add_bins(m: folium.Map, events: pd.DataFrame, *, zoom: int | None,
         m.fit_bounds(bounds, padding=(30, 30), max_zoom=FIT_MAX_ZOOM)
 
 
-def _area_layer(data: Any, area_features: list[dict[str, Any]]) -> folium.FeatureGroup:
-    """Areas of imprecise events (outline when known, else a circle) as two bulk layers."""
-    group = folium.FeatureGroup(name=AREAS_LAYER_NAME, show=True)
+# -- the page's map: a fixed base, and the events of the view as data ---------------
+
+#: Most located events the page's map draws one by one in its view; above, count circles.
+PAGE_MAX_POINTS = 1000
+#: Share of the visible width and height added on every side of the area sent to the map,
+#: so a short pan shows events at once while the next layers are computed.
+VIEW_PAD = 0.5
+
+
+def base_map(*, basemap: Mapping[str, Any] | None = None, boundaries: Iterable[Any] = (),
+             asset_prefix: str = assets.STATIC_URL_PREFIX) -> folium.Map:
+    """The page's map without events: basemap, boundaries, legend and layer switcher.
+
+    It depends on the day the boundaries are drawn for only, so the page
+    renders it once and sends it once; the events go to the same map as data
+    (:func:`page_layers`) whenever the view changes, without reloading it.
+    """
+    empty = pd.DataFrame({"lon": pd.Series(dtype=float), "lat": pd.Series(dtype=float)})
+    return build_map(empty, basemap=basemap, boundaries=boundaries, asset_prefix=asset_prefix,
+                     fit_to_events=False, draw_events=False)
+
+
+def view_bbox(center: tuple[float, float], zoom: int, *, width_px: int = 1400,
+              height_px: int = 700) -> tuple[float, float, float, float]:
+    """(west, south, east, north) a map of this size shows around ``center`` at ``zoom``."""
+    lat, lon = center
+    half_w = width_px / 2 * 360.0 / (256.0 * 2.0 ** int(zoom))
+    # Web Mercator stretches latitudes; the cosine keeps the box about right near 40 N.
+    half_h = height_px / 2 * 360.0 / (256.0 * 2.0 ** int(zoom)) * math.cos(math.radians(lat))
+    return (lon - half_w, max(-85.0, lat - half_h), lon + half_w, min(85.0, lat + half_h))
+
+
+def padded_bbox(bbox: tuple[float, float, float, float], zoom: int, *,
+                pad: float = VIEW_PAD) -> tuple[float, float, float, float]:
+    """``bbox`` widened by ``pad`` of its size on each side, snapped out to the bin grid.
+
+    Snapping makes small pans ask for the same area again, which the page then
+    has already computed.
+    """
+    from dashboard.aggregate import cell_degrees
+
+    west, south, east, north = bbox
+    dx, dy = (east - west) * pad, (north - south) * pad
+    step = cell_degrees(zoom) * 4
+    return (math.floor((west - dx) / step) * step, math.floor((south - dy) / step) * step,
+            math.ceil((east + dx) / step) * step, math.ceil((north + dy) / step) * step)
+
+
+def event_bounds(events: pd.DataFrame,
+                 focus: tuple[float, float, float, float] = FOCUS_BBOX
+                 ) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the located events inside ``focus``, or None."""
+    if events.empty:
+        return None
+    west, south, east, north = focus
+    lon, lat = events["lon"], events["lat"]
+    inside = lon.between(west, east) & lat.between(south, north)
+    if not inside.any():
+        return None
+    return [[float(lat[inside].min()), float(lon[inside].min())],
+            [float(lat[inside].max()), float(lon[inside].max())]]
+
+
+def page_layers(events: pd.DataFrame, *, zoom: int,
+                bbox: tuple[float, float, float, float] | None = None,
+                area_shapes: Mapping[str, Any] | None = None,
+                max_points: int = PAGE_MAX_POINTS) -> dict[str, Any]:
+    """The events of the view as the page's map draws them: plain JSON-ready data.
+
+    Only events inside ``bbox`` (all when None) are sent. Up to
+    ``max_points`` of them each get a symbol (``symbols``: ``[lon, lat, id,
+    icon key, label, [dx, dy], popup]``, the popup escaped here); above that,
+    count circles on a grid sized for ``zoom`` (``bins``: ``[lon, lat, n,
+    per-side counts, tooltip, 1 when the circle holds one area's events]``).
+    ``areas`` are the outlines (or circles) of the area-level events, drawn
+    under either. ``zoom`` and ``bbox`` say what the layers were made for:
+    the map asks for new ones when it leaves them.
+    """
+    from dashboard.aggregate import in_bbox, map_data
+
+    located = events.loc[in_bbox(events, bbox)] if len(events) else events
+    many = len(located) > max_points
+    data = map_data(located, zoom=int(zoom), bbox=None, max_points=0 if many else len(located),
+                    area_shapes=area_shapes)
+    area_feats = [f for f in data.features["features"] if "g" in f["properties"]]
+    outlines, circles = area_collections(data, area_feats)
+    out: dict[str, Any] = {
+        "mode": "bins" if many else "points", "zoom": int(zoom),
+        "bbox": None if bbox is None else [round(float(v), 4) for v in bbox],
+        "n": int(len(located)), "areas": {"outlines": outlines, "circles": circles},
+    }
+    if many:
+        tips = _bin_collection(data)["features"]
+        out["bins"] = [
+            [*f["geometry"]["coordinates"], f["properties"]["n"], f["properties"]["s"],
+             t["properties"]["tip"], int("g" in f["properties"])]
+            for f, t in zip(data.features["features"], tips, strict=True)
+        ]
+    else:
+        out["symbols"] = [
+            [*f["geometry"]["coordinates"], f["properties"]["id"], f["properties"]["k"],
+             f["properties"]["label"], f["properties"].get("o", [0, 0]),
+             f["properties"]["popup"]]
+            for f in event_features(located)["features"]
+        ]
+    return out
+
+
+def area_collections(data: Any, area_features: list[dict[str, Any]]
+                     ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Areas of imprecise events as (outlines, circles) FeatureCollections, styled per feature.
+
+    Each feature carries its colour ``c`` (the side with most events), the
+    precision ``g``, an escaped tooltip ``tip`` and, for circles, the radius
+    ``r`` in metres.
+    """
     circles, outlines = [], {f["id"]: f for f in data.areas["features"]}
     drawn = []
     for feat in area_features:
@@ -856,6 +974,24 @@ def _area_layer(data: Any, area_features: list[dict[str, Any]]) -> folium.Featur
         else:
             circles.append({"type": "Feature", "geometry": feat["geometry"],
                             "properties": {**common, "r": props.get("r", 15_000)}})
+    return ({"type": "FeatureCollection", "features": drawn},
+            {"type": "FeatureCollection", "features": circles})
+
+
+def page_map_style() -> dict[str, Any]:
+    """What the page's map needs to draw symbols and circles like :func:`build_map` does."""
+    icons = {"": style.marker_svg("", "")}
+    icons.update({f"{t}|{s}": style.marker_svg(t, s) for t in EVENT_TYPES for s in SIDES})
+    return {"icons": icons, "size": style.MARKER_SIZE_PX,
+            "colours": [style.side_colour(s) for s in SIDES], "area": dict(AREA_STYLE),
+            "bin_px": [BIN_MIN_PX, BIN_MAX_PX], "max_zoom": MAX_ZOOM}
+
+
+def _area_layer(data: Any, area_features: list[dict[str, Any]]) -> folium.FeatureGroup:
+    """Areas of imprecise events (outline when known, else a circle) as two bulk layers."""
+    group = folium.FeatureGroup(name=AREAS_LAYER_NAME, show=True)
+    outlines, circles_fc = area_collections(data, area_features)
+    drawn, circles = outlines["features"], circles_fc["features"]
     opts = dict(AREA_STYLE)
     if drawn:
         BulkGeoJson({"type": "FeatureCollection", "features": drawn}, control=False,

@@ -116,8 +116,16 @@ def view_mask(frame: pd.DataFrame, view: View) -> pd.Series:
 
 
 def apply_view(frame: pd.DataFrame, view: View) -> pd.DataFrame:
-    """The events the view shows (a filtered copy, original index kept)."""
-    return frame.loc[_combine(frame, view_masks(frame, view))]
+    """The events the view shows (original index kept).
+
+    A view without filters gives ``frame`` itself, not a copy: at a million
+    events a copy per kept view would cost gigabytes. Callers treat the
+    result as read-only either way.
+    """
+    masks = view_masks(frame, view)
+    if not masks:
+        return frame
+    return frame.loc[_combine(frame, masks)]
 
 
 def facet_counts(frame: pd.DataFrame, view: View, facets: Sequence[str] = tuple(FACETS), *,
@@ -141,3 +149,19 @@ def facet_counts(frame: pd.DataFrame, view: View, facets: Sequence[str] = tuple(
         counts = counts.sort_index().sort_values(ascending=False, kind="stable")
         out[name] = counts.head(limit).astype(int) if limit is not None else counts.astype(int)
     return out
+
+
+def sorted_positions(frame: pd.DataFrame, column: str | None, *,
+                     descending: bool = False) -> np.ndarray:
+    """Row positions of ``frame`` in the event table's order.
+
+    By ``column`` (missing values last, ties kept in store order), or the
+    store's order when ``column`` is None. The table shows one page of these
+    positions at a time, so the browser never holds more than a page however
+    many events the view has, and sorting covers all of them, not the page.
+    """
+    if not column:
+        return np.arange(len(frame))
+    values = frame[column].reset_index(drop=True)
+    return values.sort_values(ascending=not descending, kind="stable",
+                              na_position="last").index.to_numpy()

@@ -8,32 +8,32 @@ address, :mod:`dashboard.ui.workspace` the tally, timeline, table and cards,
 :mod:`dashboard.ui.review` and :mod:`dashboard.ui.upload` the two other tabs.
 The logic lives in the pure modules they call.
 
-The map goes through ``st_folium`` with a fixed ``key`` and an empty
-``returned_objects`` list: the component then reports nothing back to Python,
-so panning, zooming and opening popups never rerun the page.
+The map is :mod:`dashboard.ui.map_view`, a component that keeps its base map
+and takes the events as data; it reruns alone (a fragment) when it needs
+events for another zoom or area, and the page when an event is clicked.
+Everything computed from the events is kept per view
+(:mod:`dashboard.ui.cache`), so a rerun costs what its change touches.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from dashboard import assets, data
-from dashboard.map import build_map
 from dashboard.query import apply_view, ensure_regions
-from dashboard.ui import review, upload, workspace
+from dashboard.ui import cache, map_view, review, upload, workspace
 from dashboard.ui.sidebar import (
     KEY_DATES,
+    KEY_PLACE,
     KEY_SELECTED,
     KEY_TYPES,
     KEY_UNDATED,
@@ -42,14 +42,9 @@ from dashboard.ui.sidebar import (
     side_key,
     sidebar_filters,
 )
-from dashboard.view import View, view_code
+from dashboard.view import view_code
 from events.corrections import current_events
 from events.store import display_location
-
-MAP_HEIGHT = 560
-KEY_MAP = "kcm_map"
-#: Zoom the map takes when it centres on a selected event, by how precisely it is placed.
-SELECTED_ZOOM: dict[str, int] = {"settlement": 11, "district": 9, "region": 8, "country": 7}
 
 __all__ = ["KEY_DATES", "KEY_TYPES", "KEY_UNDATED", "PageOptions", "map_page",
            "parse_options", "side_key"]
@@ -92,13 +87,21 @@ def _install_assets(static_root: str) -> str:
     return str(assets.install_static(static_root))
 
 
-@st.cache_data(show_spinner="Loading events…", max_entries=4)
+@st.cache_resource(show_spinner="Loading events…", max_entries=2)
 def _load_events(
     store: str | None, articles: str | None, stamp: tuple[tuple[int, int], ...]
-) -> tuple[pd.DataFrame, list[str]]:
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Every event (with the ones reviewers marked wrong or merged), the current ones, notes.
+
+    A resource, shared read-only by every session: ``st.cache_data`` would
+    copy the frame on every run, a quarter of a second at 100,000 events.
+    """
     del stamp  # part of the cache key: a changed file is read again
     frame, messages = data.load_events(store, articles)
-    return ensure_regions(frame), messages
+    frame = ensure_regions(frame)
+    standing = ~frame["wrong"].astype(bool) & (frame["merged_into"].fillna("") == "")
+    # Most stores have nothing marked wrong or merged: no second copy of a large frame then.
+    return frame, frame if bool(standing.all()) else current_events(frame), messages
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
@@ -153,12 +156,10 @@ def map_page(app_dir: Path, argv: Sequence[str] | None = None) -> None:
         _report_once(options.problem)
         st.error(options.problem)
         return
+    stamp = data.source_stamp(options.store, data.corrections_path(options.store),
+                              options.articles)
     try:
-        frame, messages = _load_events(
-            options.store, options.articles,
-            data.source_stamp(options.store, data.corrections_path(options.store),
-                              options.articles),
-        )
+        everything, frame, messages = _load_events(options.store, options.articles, stamp)
     except data.EventsUnavailable as exc:
         _report_once(str(exc))
         st.error(markdown_text(str(exc)))
@@ -168,25 +169,36 @@ def map_page(app_dir: Path, argv: Sequence[str] | None = None) -> None:
     for message in messages:  # they quote store records: untrusted text
         st.warning(markdown_text(message))
 
-    everything = frame  # with the events reviewers marked wrong or merged, for the Review tab
-    frame = current_events(frame)
+    store_key = (options.store, options.articles, stamp)
     map_tab, review_tab, upload_tab = st.tabs(["Map", "Review", "Bring articles in"])
     with review_tab:
-        review.review_tab(everything, options.store)
+        review.review_tab(everything, options.store, store_key=store_key)
     with upload_tab:
         upload.upload_tab(options.store)
     with map_tab:
-        _workspace(frame, options)
+        _workspace(frame, options, store_key)
 
 
-def _workspace(frame: pd.DataFrame, options: PageOptions) -> None:
-    """The map tab: filters, tally, map, timeline, table, cards and export."""
-    workspace.apply_brush(data.date_bounds(frame))
-    view, any_selected = sidebar_filters(frame)
-    shown = apply_view(frame, view) if any_selected else frame.iloc[0:0]
-    workspace.take_table_selection(shown)
-    view = view.replace(selected=str(st.session_state.get(KEY_SELECTED) or ""))
-    located = int((shown["lon"].notna() & shown["lat"].notna()).sum())
+def _workspace(frame: pd.DataFrame, options: PageOptions, store_key: Hashable) -> None:
+    """The map tab: filters, tally, map, timeline, table, cards and export.
+
+    What is computed from the events is kept under the store and the part of
+    the view it reads, so a rerun recomputes only what its change touches.
+    """
+    bounds = cache.result("date_bounds", (store_key, ""), lambda: data.date_bounds(frame))
+    workspace.apply_brush(bounds)
+    map_view.take_map_report()
+    view, any_selected = sidebar_filters(frame, store_key)
+    filter_view = view.replace(selected="", center=None, zoom=None)
+    view_key = (store_key, repr(filter_view), any_selected)
+    shown = cache.frame_result("shown", view_key, lambda: apply_view(frame, filter_view)
+                               if any_selected else frame.iloc[0:0])
+    workspace.take_table_selection(shown, view_key)
+    state = st.session_state
+    center, zoom = state.get(KEY_PLACE, (None, None))
+    view = view.replace(selected=str(state.get(KEY_SELECTED) or ""), center=center, zoom=zoom)
+    located = cache.result("located", view_key, lambda: int(
+        (shown["lon"].notna() & shown["lat"].notna()).sum()))
     st.sidebar.metric("Events shown", len(shown))
     st.sidebar.caption(
         f"of {len(frame)} in "
@@ -196,60 +208,34 @@ def _workspace(frame: pd.DataFrame, options: PageOptions) -> None:
         st.sidebar.caption(f"{len(shown) - located} shown event(s) have no place and are "
                            "not on the map.")
     st.sidebar.caption("View code (`python -m dashboard export --view CODE`):")
-    code = view_code(view.replace(center=None, zoom=None, selected="")) if any_selected else ""
+    code = view_code(filter_view) if any_selected else ""
     st.sidebar.code(code or ("(all events)" if any_selected else "(nothing selected)"),
                     language=None)
 
-    workspace.tally(shown)
+    workspace.tally(shown, key=view_key)
     basemap, layers, geo_messages = _load_geodata()
     for message in geo_messages:
         st.warning(markdown_text(message))
-    day = view.end or dt.date.today()
-    place = _place_map_at(view, frame)
-    fmap = build_map(shown, basemap=basemap, boundaries=data.boundaries_on(day, layers),
-                     fit_to_events=place is None, precision_areas=True,
-                     area_shapes=_district_shapes(), zoom=None if place is None else place[1])
-    if place is not None:
-        fmap.location = [place[0][0], place[0][1]]
-        fmap.options["zoom"] = place[1]
-    st_folium(fmap, key=KEY_MAP, returned_objects=[], height=MAP_HEIGHT,
-              use_container_width=True)
+    map_view.map_fragment(frame, shown, view, any_selected, view_key=view_key,
+                          basemap=basemap, layers=layers, area_shapes=_district_shapes())
     _credits()
-    undated_view = view.replace(start=None, end=None, include_undated=False, selected="",
-                                center=None, zoom=None)
-    stamp = (len(frame), data.source_stamp(options.store, data.corrections_path(options.store)))
-    workspace.timeline(apply_view(frame, undated_view) if any_selected else shown,
-                       key=(undated_view, any_selected, stamp))
+    undated_view = filter_view.replace(start=None, end=None, include_undated=False)
+    workspace.timeline(lambda: apply_view(frame, undated_view) if any_selected else shown,
+                       key=(store_key, repr(undated_view), any_selected))
     left, right = st.columns([3, 2])
     with left:
-        workspace.event_table(shown)
+        workspace.event_table(shown, view_key, view.selected)
     with right:
         workspace.evidence_card(frame, view.selected,
                                 _article_texts(options.articles,
                                                data.source_stamp(options.articles)))
-    workspace.incident_card(shown, view.selected,
-                            key=(view.replace(selected="", center=None, zoom=None),
-                                 any_selected, stamp))
+    workspace.incident_card(shown, view.selected, key=view_key)
     with st.expander("Export this view"):
-        workspace.export_panel(shown, view, "Karabakh Conflict Map")
-    mirror_in_address(view, any_selected)
-
-
-def _place_map_at(view: View, frame: pd.DataFrame) -> tuple[tuple[float, float], int] | None:
-    """Where the map opens: the link's centre and zoom, else the selected event, else None.
-
-    None lets the map fit the shown events.
-    """
-    if view.center is not None:
-        return view.center, view.zoom or SELECTED_ZOOM["settlement"]
-    if view.selected:
-        hit = frame.loc[frame["event_id"].astype(str) == view.selected,
-                        ["lat", "lon", "geo_precision"]].dropna(subset=["lat", "lon"])
-        if not hit.empty:
-            row = hit.iloc[0]
-            zoom = view.zoom or SELECTED_ZOOM.get(str(row["geo_precision"]), 9)
-            return (float(row["lat"]), float(row["lon"])), zoom
-    return None
+        workspace.export_panel(shown, view, "Karabakh Conflict Map", key=view_key)
+    # The map may have moved or selected in this run: the address gets the view as it is now.
+    center, zoom = state.get(KEY_PLACE, (None, None))
+    mirror_in_address(view.replace(selected=str(state.get(KEY_SELECTED) or ""),
+                                   center=center, zoom=zoom), any_selected)
 
 
 def _credits() -> None:

@@ -9,12 +9,14 @@ follows already loads the corrected view.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import data
+from dashboard.ui import cache
 from dashboard.ui.sidebar import markdown_text
 from events.schema import DATE_PRECISIONS, EVENT_TYPES, SIDE_LABELS, SIDES, TYPE_LABELS
 
@@ -67,8 +69,13 @@ def _save(store: str, make: Any) -> None:
     st.session_state[KEY_DONE] = ("success", f"Saved {n} correction(s).")
 
 
-def review_tab(frame: pd.DataFrame, store: str | None) -> None:
-    """The queue (least confident, not yet reviewed first) and the correction forms."""
+def review_tab(frame: pd.DataFrame, store: str | None, *,
+               store_key: Hashable | None = None) -> None:
+    """The queue (least confident, not yet reviewed first) and the correction forms.
+
+    ``store_key`` names the store's content: the queue (a sort of every event)
+    is then made once per change of the store, not on every run of the page.
+    """
     from events.corrections import (
         fix_date,
         fix_field,
@@ -87,15 +94,18 @@ def review_tab(frame: pd.DataFrame, store: str | None) -> None:
     if frame.empty:
         st.caption("No events to review.")
         return
-    queue = review_queue(frame).head(QUEUE_LENGTH)
-    labels = {str(r["event_id"]): _row_label(r) for _, r in queue.iterrows()}
-    st.caption(f"{len(frame)} events; the queue lists the {len(queue)} least confident, "
+    def make() -> dict[str, str]:
+        queue = review_queue(frame).head(QUEUE_LENGTH)
+        return {str(r["event_id"]): _row_label(r) for _, r in queue.iterrows()}
+
+    labels = make() if store_key is None else cache.result("review_queue", store_key, make)
+    st.caption(f"{len(frame)} events; the queue lists the {len(labels)} least confident, "
                "unreviewed ones first.")
     chosen = st.selectbox("Event to review", list(labels), format_func=labels.get,
                           key=KEY_EVENT)
     if chosen is None:
         return
-    row = frame.loc[frame["event_id"].astype(str) == chosen].iloc[0].to_dict()
+    row = frame.loc[frame["event_id"] == chosen].iloc[0].to_dict()
     st.text(f"Evidence: {row.get('evidence') or row.get('notes') or '(none)'}")
     if reason:
         return

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import data
 from dashboard.query import FACETS, facet_counts
+from dashboard.ui import cache
 from dashboard.view import PRESET_LABELS, PRESETS, View, view_from_params, view_to_params
 from events.schema import EVENT_TYPES, SIDE_LABELS, SIDES, TYPE_LABELS
 from geodata.layers import REGIONS
@@ -55,6 +56,14 @@ _LISTS: dict[str, tuple[str, str]] = {
     "outlets": ("Outlet", KEY_OUTLETS),
     "articles": ("Article", KEY_ARTICLES),
 }
+
+
+T = TypeVar("T")
+
+
+def _kept(store_key: Hashable | None, name: str, key: Hashable, make: Callable[[], T]) -> T:
+    """``make()``, kept per store and ``key`` when the caller named its store."""
+    return make() if store_key is None else cache.result(name, (store_key, key), make)
 
 
 def side_key(side: str) -> str:
@@ -94,13 +103,12 @@ def _read_link() -> View | None:
     return view
 
 
-def _init_widgets(frame: pd.DataFrame) -> None:
+def _init_widgets(bounds: tuple[dt.date, dt.date] | None) -> None:
     """Give each widget its first value: from the address on a session's first run."""
     state = st.session_state
     linked = _read_link()
     view = linked or View(include_undated=True)
     fresh = linked is not None
-    bounds = data.date_bounds(frame)
     if bounds is not None and (fresh or KEY_DATES not in state):
         low, high = bounds
         start = min(max(view.start or low, low), high)
@@ -181,38 +189,54 @@ def _counts_caption(counts: Mapping[str, int], names: Mapping[str, str] | None =
     chosen values by label, so a label whose count changed would drop out of
     the selection at the next filter change.
     """
-    ranked = sorted(((int(n), v) for v, n in counts.items() if int(n)), key=lambda p: (-p[0], p[1]))
-    if not ranked:
+    series = pd.Series(counts, dtype="int64") if not isinstance(counts, pd.Series) \
+        else counts.astype("int64")
+    series = series[series > 0]
+    if series.empty:
         return "No matching events."
+    # By count, ties by name; a facet may hold thousands of values, so only the top is sorted.
+    head = series[series >= series.nlargest(top).iloc[-1]]
+    ranked = sorted(((int(n), str(v)) for v, n in head.items()), key=lambda p: (-p[0], p[1]))
     shown = ", ".join(f"{(names or {}).get(v, v)} {n}" for n, v in ranked[:top])
-    more = f" and {len(ranked) - top} more" if len(ranked) > top else ""
+    more = f" and {len(series) - top} more" if len(series) > top else ""
     return markdown_text(f"Matching: {shown}{more}.")
 
 
-def _options(frame: pd.DataFrame, name: str, chosen: list[str]) -> list[str]:
+def _options(frame: pd.DataFrame, name: str, chosen: list[str],
+             store_key: Hashable | None = None) -> list[str]:
     """Values a facet offers: its most frequent ones in the whole store, plus the chosen."""
     if name == "regions":
         values = list(REGIONS)
     else:
-        column = frame[FACETS[name]].dropna().astype(str)
-        values = list(column[column != ""].value_counts().head(FACET_LIMIT).index)
+        def make() -> list[str]:
+            column = frame[FACETS[name]].dropna().astype(str)
+            return list(column[column != ""].value_counts().head(FACET_LIMIT).index)
+
+        values = _kept(store_key, "facet_options", name, make)
     return values + [v for v in chosen if v not in values]
 
 
-def sidebar_filters(frame: pd.DataFrame) -> tuple[View, bool]:
-    """Draw the filters; return the view and whether anything at all is selected."""
-    _init_widgets(frame)
+def sidebar_filters(frame: pd.DataFrame, store_key: Hashable | None = None
+                    ) -> tuple[View, bool]:
+    """Draw the filters; return the view and whether anything at all is selected.
+
+    ``store_key`` names the store's content (its stamp): with it, the date
+    bounds, the values each facet offers and the counts under each view are
+    computed once and kept.
+    """
+    bounds = _kept(store_key, "date_bounds", "", lambda: data.date_bounds(frame))
+    _init_widgets(bounds)
     state = st.session_state
     sb = st.sidebar
     sb.header("Filters")
-    draft = _draft_view(frame)
-    counts = facet_counts(frame, draft, limit=None)
+    draft = _draft_view(bounds)
+    counts = _kept(store_key, "facet_counts", repr(draft),
+                   lambda: facet_counts(frame, draft, limit=None))
     start = end = None
     include_undated = True
-    bounds = data.date_bounds(frame)
     if bounds is not None:
         low, high = bounds
-        data_range = _data_range(frame) or bounds
+        data_range = _kept(store_key, "data_range", "", lambda: _data_range(frame)) or bounds
         cols = sb.columns(len(PRESETS))
         for col, name in zip(cols, PRESETS, strict=True):
             col.button(PRESET_BUTTONS[name], key=preset_key(name),
@@ -236,7 +260,7 @@ def sidebar_filters(frame: pd.DataFrame) -> tuple[View, bool]:
     lists: dict[str, tuple[str, ...]] = {}
     for name, (label, key) in _LISTS.items():
         lists[name] = tuple(sb.multiselect(
-            label, options=_options(frame, name, list(state.get(key, []))),
+            label, options=_options(frame, name, list(state.get(key, [])), store_key),
             key=key, placeholder="All"))
         sb.caption(_counts_caption(counts[name]))
     precise_geo = sb.checkbox("Placed at a settlement only", key=KEY_PRECISE_GEO,
@@ -260,10 +284,9 @@ def sidebar_filters(frame: pd.DataFrame) -> tuple[View, bool]:
     return view, bool(ticked) and bool(types)
 
 
-def _draft_view(frame: pd.DataFrame) -> View:
+def _draft_view(bounds: tuple[dt.date, dt.date] | None) -> View:
     """The view as the widgets' state holds it before they are drawn (for the counts)."""
     state = st.session_state
-    bounds = data.date_bounds(frame)
     start = end = None
     undated = bool(state.get(KEY_UNDATED, True))
     if bounds is not None:

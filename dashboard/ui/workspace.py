@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -25,8 +25,10 @@ from dashboard.incidents import (
     tally_sentence,
 )
 from dashboard.map import date_text, safe_link
+from dashboard.query import sorted_positions
 from dashboard.timeline import brush_range, choose_freq, timeline_frame, timeline_spec
-from dashboard.ui.sidebar import KEY_SELECTED, markdown_text, set_dates
+from dashboard.ui import cache
+from dashboard.ui.sidebar import KEY_PLACE, KEY_SELECTED, markdown_text, set_dates
 from dashboard.view import View
 from events.schema import SIDE_LABELS, SIDES, TYPE_LABELS
 
@@ -46,32 +48,22 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "event_id", "event_date", "event_type", "reporting_side", "place", "claimant", "outlet",
     "fatalities", "confidence",
 )
-#: Most rows the table sends to the browser; the download holds all shown events.
-TABLE_ROWS = 5000
-
-
-KEY_MEMO = "kcm_memo"
-#: Results kept per session by :func:`memo` (a few views back and forth).
-MEMO_SIZE = 6
-
-
-def memo(name: str, key: Any, make: Any) -> Any:
-    """``make()``, remembered in the session under ``(name, key)``.
-
-    The timeline and the incident links take most of a second at 100,000
-    events and change only when the view (or the store) does: ``key`` holds
-    the view and the store's stamp, which are cheap to compare, where hashing
-    the frame itself would cost as much as the work.
-    """
-    store: dict[Any, Any] = st.session_state.setdefault(KEY_MEMO, {})
-    full = (name, key)
-    if full in store:
-        return store[full]
-    value = make()
-    if len(store) >= MEMO_SIZE:
-        store.pop(next(iter(store)))
-    store[full] = value
-    return value
+#: Rows the table sends to the browser at once (a page); the download holds all shown events.
+TABLE_ROWS = 200
+KEY_TABLE_SORT = "kcm_table_sort"
+KEY_TABLE_DESC = "kcm_table_desc"
+KEY_TABLE_PAGE = "kcm_table_page"
+#: An event the table should turn to (its page) on the next run: one chosen on the map.
+KEY_TABLE_FIND = "kcm_table_find"
+#: Background of the selected event's row.
+SELECTED_ROW_STYLE = "background-color: #fff3b0"
+#: The table's sort choices: label -> column of the events frame.
+STORE_ORDER = "Store order"
+SORT_COLUMNS: dict[str, str] = {
+    "Date": "event_date", "Type": "event_type", "Side": "reporting_side", "Place": "place",
+    "Claimant": "claimant", "Outlet": "outlet", "Fatalities": "fatalities",
+    "Confidence": "confidence", "Event id": "event_id",
+}
 
 
 # -- timeline brush ------------------------------------------------------------------------
@@ -99,21 +91,26 @@ def apply_brush(bounds: tuple[dt.date, dt.date] | None) -> None:
         set_dates(start, end)
 
 
-def timeline(undated_view_frame: pd.DataFrame, key: Any = None) -> None:
+def timeline(undated_view_frame: pd.DataFrame | Callable[[], pd.DataFrame],
+             key: Hashable | None = None) -> None:
     """Events per day (or week) by side, under every filter but the dates; brushable.
 
-    ``key`` names what the frame holds (view and store stamp) so the chart is
-    built once per view; ``None`` builds it every time.
+    ``undated_view_frame`` is the frame, or a function giving it: with a
+    ``key`` naming what it holds (view and store stamp), the chart's data is
+    aggregated per day or week once per view, and the frame made only then.
+    The chart gets those counts, a few thousand rows, never the events.
     """
-    if undated_view_frame["date_start"].notna().sum() == 0:
+    def make() -> dict[str, Any] | None:
+        frame = undated_view_frame() if callable(undated_view_frame) else undated_view_frame
+        if frame["date_start"].notna().sum() == 0:
+            return None
+        freq = choose_freq(frame)
+        return timeline_spec(timeline_frame(frame, freq), freq=freq, height=150)
+
+    spec = make() if key is None else cache.result("timeline", key, make)
+    if spec is None:
         st.caption("No dated events to draw on the timeline.")
         return
-
-    def make() -> dict[str, Any]:
-        freq = choose_freq(undated_view_frame)
-        return timeline_spec(timeline_frame(undated_view_frame, freq), freq=freq, height=150)
-
-    spec = make() if key is None else memo("timeline", key, make)
     st.vega_lite_chart(spec, width="stretch", key=KEY_TIMELINE, on_select="rerun",
                        selection_mode="brush")
     st.caption("Drag across the timeline to set the date filter. Pale ranges are events "
@@ -135,12 +132,54 @@ def table_frame(shown: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def take_table_selection(shown: pd.DataFrame) -> None:
+def _table_order() -> tuple[str | None, bool, int]:
+    """(sort column or None, descending, page number from 1) as the table's widgets hold them."""
+    state = st.session_state
+    label = state.get(KEY_TABLE_SORT, STORE_ORDER)
+    column = SORT_COLUMNS.get(label) if label != STORE_ORDER else None
+    try:
+        page = max(1, int(state.get(KEY_TABLE_PAGE) or 1))
+    except (TypeError, ValueError):
+        page = 1
+    return column, bool(state.get(KEY_TABLE_DESC)), page
+
+
+def table_page(shown: pd.DataFrame, key: Hashable | None = None) -> pd.DataFrame:
+    """The shown events of the table's current page, in the chosen order (all columns).
+
+    The order of every shown event is computed once per view and sort
+    (``key`` names the view); a page is then a slice of it.
+    """
+    column, descending, page = _table_order()
+
+    def order() -> Any:
+        return sorted_positions(shown, column, descending=descending)
+
+    positions = order() if key is None else cache.result(
+        "table_order", (key, column, descending), order)
+    pages = max(1, -(-len(positions) // TABLE_ROWS))
+    first = (min(page, pages) - 1) * TABLE_ROWS
+    return shown.iloc[positions[first:first + TABLE_ROWS]]
+
+
+def _turn_to(shown: pd.DataFrame, key: Hashable | None, event_id: str) -> None:
+    """Set the table's page to the one holding ``event_id`` (before the page widget is drawn)."""
+    column, descending, _ = _table_order()
+    positions = sorted_positions(shown, column, descending=descending) if key is None else \
+        cache.result("table_order", (key, column, descending),
+                     lambda: sorted_positions(shown, column, descending=descending))
+    hit = (shown["event_id"].to_numpy()[positions] == event_id).nonzero()[0]
+    if len(hit):
+        st.session_state[KEY_TABLE_PAGE] = int(hit[0]) // TABLE_ROWS + 1
+
+
+def take_table_selection(shown: pd.DataFrame, key: Hashable | None = None) -> None:
     """A row newly selected in the table becomes the selected event (before the map is built).
 
     The table's selection, kept by Streamlit under its key, gives row
-    positions of the table as last drawn; only a change counts, so an event
-    chosen through the link or an incident is not overridden by an old row.
+    positions of the page as last drawn; only a change counts, so an event
+    chosen through the link, the map or an incident is not overridden by an
+    old row. The map then centres on the event.
     """
     state = st.session_state
     table = state.get(KEY_TABLE)
@@ -149,17 +188,47 @@ def take_table_selection(shown: pd.DataFrame) -> None:
     if rows == state.get(KEY_TABLE_SEEN, []):
         return
     state[KEY_TABLE_SEEN] = rows
-    if rows and 0 <= rows[0] < min(len(shown), TABLE_ROWS):
-        state[KEY_SELECTED] = str(shown["event_id"].iloc[rows[0]])
+    page = table_page(shown, key)
+    if rows and 0 <= rows[0] < len(page):
+        state[KEY_SELECTED] = str(page["event_id"].iloc[rows[0]])
+        state[KEY_PLACE] = (None, None)
     elif not rows:
         state[KEY_SELECTED] = ""
 
 
-def event_table(shown: pd.DataFrame) -> None:
-    """The sortable, selectable table of the shown events, with a CSV of exactly them."""
-    table = table_frame(shown)
+def event_table(shown: pd.DataFrame, key: Hashable | None = None, selected: str = "") -> None:
+    """The table of the shown events, one page at a time, sorted over all of them.
+
+    Sorting is done here on every shown event (the grid's own header sort
+    would order only the page it holds); the CSV holds exactly the shown
+    events. The selected event's row is highlighted, and an event chosen on
+    the map turns the table to its page.
+    """
+    pages = max(1, -(-len(shown) // TABLE_ROWS))
+    find = st.session_state.pop(KEY_TABLE_FIND, "")
+    if find:
+        _turn_to(shown, key, find)
+    cols = st.columns([2, 1, 1])
+    cols[0].selectbox("Sort the table by", [STORE_ORDER, *SORT_COLUMNS], key=KEY_TABLE_SORT)
+    cols[1].checkbox("Descending", key=KEY_TABLE_DESC)
+    if KEY_TABLE_PAGE in st.session_state and st.session_state[KEY_TABLE_PAGE] > pages:
+        st.session_state[KEY_TABLE_PAGE] = pages  # the view shrank under the page shown
+    cols[2].number_input(f"Page (of {pages})", min_value=1, max_value=pages, step=1,
+                         key=KEY_TABLE_PAGE)
+    page = table_page(shown, key)
+
+    def make() -> pd.DataFrame:
+        return table_frame(page)
+
+    column, descending, number = _table_order()
+    table = make() if key is None else cache.result(
+        "table_page", (key, column, descending, number), make)
+    if selected and (table["event_id"] == selected).any():
+        table = table.style.apply(lambda row: [
+            SELECTED_ROW_STYLE if row["event_id"] == selected else ""] * len(row), axis=1)
     if len(shown) > TABLE_ROWS:
-        st.caption(f"The table lists the first {TABLE_ROWS} of {len(shown)} events; "
+        st.caption(f"Rows {min(number, pages) * TABLE_ROWS - TABLE_ROWS + 1}–"
+                   f"{min(min(number, pages) * TABLE_ROWS, len(shown))} of {len(shown)} events; "
                    "the download holds all of them.")
     st.dataframe(table, key=KEY_TABLE, on_select="rerun", selection_mode="single-row",
                  hide_index=True, width="stretch", height=280)
@@ -245,33 +314,29 @@ def evidence_card(frame: pd.DataFrame, selected: str, texts: Mapping[str, str]) 
                 unsafe_allow_html=True)
 
 
-def incident_card(shown: pd.DataFrame, selected: str, key: Any = None) -> None:
+def incident_card(shown: pd.DataFrame, selected: str, key: Hashable | None = None) -> None:
     """Claims about one place and days, each side next to the other.
 
     The incident is the selected event's; without one, the analyst picks
-    from the incidents of the view.
+    from the incidents of the view. With ``key`` (naming the view), the
+    linking and the list of incidents are computed once per view.
     """
     incident = link_incidents(shown) if key is None else \
-        memo("incidents", key, lambda: link_incidents(shown))
+        cache.result("incidents", key, lambda: link_incidents(shown))
     ids = shown["event_id"].astype(str)
     inc_id = ""
-    if selected and selected in set(ids):
-        inc_id = incident[ids == selected].iloc[0]
+    hit = (ids == selected).to_numpy() if selected else None
+    if hit is not None and hit.any():
+        inc_id = incident[hit].iloc[0]
         if not inc_id:
             st.caption("No claim from another side about the same place and days as the "
                        "selected event.")
     if not inc_id:
-        table = incident_table(shown, incident)
-        if table.empty:
+        labels = _incident_labels(shown, incident) if key is None else \
+            cache.result("incident_labels", key, lambda: _incident_labels(shown, incident))
+        if not labels:
             st.caption("No incident with claims from more than one side in this view.")
             return
-        labels = {
-            r.incident_id: (f"{r.place or 'unnamed place'}, {r.date_start.date()}"
-                            + (f" to {r.date_end.date()}" if r.date_end != r.date_start else "")
-                            + " — " + ", ".join(f"{SIDE_LABELS[s]} {getattr(r, s)}"
-                                               for s in SIDES))
-            for r in table.itertuples(index=False)
-        }
         inc_id = st.selectbox(f"Incidents in this view ({len(labels)})", list(labels),
                               format_func=labels.get, key=KEY_INCIDENT)
         if not inc_id:
@@ -288,6 +353,18 @@ def incident_card(shown: pd.DataFrame, selected: str, key: Any = None) -> None:
             col.markdown(_claim_html(row), unsafe_allow_html=True)
 
 
+def _incident_labels(shown: pd.DataFrame, incident: pd.Series) -> dict[str, str]:
+    """Incident id -> its label in the list (place, days, claims per side)."""
+    table = incident_table(shown, incident)
+    return {
+        r.incident_id: (f"{r.place or 'unnamed place'}, {r.date_start.date()}"
+                        + (f" to {r.date_end.date()}" if r.date_end != r.date_start else "")
+                        + " — " + ", ".join(f"{SIDE_LABELS[s]} {getattr(r, s)}"
+                                           for s in SIDES))
+        for r in table.itertuples(index=False)
+    }
+
+
 def _claim_html(row: Mapping[str, Any]) -> str:
     link = safe_link(row.get("url"))
     source = _esc(row.get("article_title")) or _esc(row.get("outlet"))
@@ -302,32 +379,36 @@ def _claim_html(row: Mapping[str, Any]) -> str:
             f"<br><small>{source} ({_esc(row.get('outlet'))})</small></div>")
 
 
-def tally(shown: pd.DataFrame) -> None:
-    st.markdown(f"**{html.escape(tally_sentence(side_tally(shown)))}** in this view.")
+def tally(shown: pd.DataFrame, key: Hashable | None = None) -> None:
+    """The per-side count of the view, in words (kept per view when ``key`` names it)."""
+    def make() -> str:
+        return tally_sentence(side_tally(shown))
+
+    sentence = make() if key is None else cache.result("tally", key, make)
+    st.markdown(f"**{html.escape(sentence)}** in this view.")
 
 
 # -- export ----------------------------------------------------------------------------------
 
 
-def export_panel(shown: pd.DataFrame, view: View, title: str) -> None:
+def export_panel(shown: pd.DataFrame, view: View, title: str,
+                 key: Hashable | None = None) -> None:
     """Make a file of the shown events on request (a PNG takes a few seconds), then offer it.
 
     ``shown`` is already filtered by ``view``; the export filters it again
-    (which changes nothing) and states the view on the figure.
+    (which changes nothing) and states the view on the figure. ``key`` names
+    the shown events (store and view) so a file made for other events is not
+    offered; without it their ids are hashed. The export code (and the
+    plotting library behind it) is loaded only when a file is asked for.
     """
-    from dashboard.export import (
-        MEDIA_TYPES,
-        ExportError,
-        export_bytes,
-        format_options,
-        suggested_filename,
-    )
-
     cols = st.columns([2, 1])
     label = cols[0].selectbox("Export format", list(EXPORT_FORMATS), key=KEY_EXPORT_FORMAT)
     fmt = EXPORT_FORMATS[label]
-    signature = (fmt, len(shown), hash(tuple(shown["event_id"].astype(str))))
+    signature = (fmt, len(shown), repr(key) if key is not None else
+                 hash(tuple(shown["event_id"].astype(str))))
     if cols[1].button("Prepare export", key=KEY_EXPORT_MAKE):
+        from dashboard.export import ExportError, export_bytes, format_options
+
         options = {"title": title} if "title" in format_options(fmt) else {}
         try:
             payload, result = export_bytes(shown, view, fmt, **options)
@@ -337,6 +418,8 @@ def export_panel(shown: pd.DataFrame, view: View, title: str) -> None:
         st.session_state[KEY_EXPORT_FILE] = (signature, payload, result.count, result.problems)
     made = st.session_state.get(KEY_EXPORT_FILE)
     if made and made[0] == signature:  # a file of other events is not offered
+        from dashboard.export import MEDIA_TYPES, suggested_filename
+
         _, payload, count, problems = made
         name = suggested_filename(view, fmt)
         st.download_button(f"Download {label} ({count} events)", payload, file_name=name,
@@ -347,5 +430,5 @@ def export_panel(shown: pd.DataFrame, view: View, title: str) -> None:
 
 
 __all__ = ["apply_brush", "evidence_card", "evidence_html", "event_table", "export_panel",
-           "incident_card", "memo", "shown_csv", "table_frame", "tally", "take_table_selection",
-           "timeline"]
+           "incident_card", "shown_csv", "table_frame", "table_page", "tally",
+           "take_table_selection", "timeline"]

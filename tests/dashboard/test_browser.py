@@ -133,9 +133,9 @@ class Visit:
         # briefly coexist; wait for one and address the first, never ambiguously.
         self.page.wait_for_function(
             """() => document.querySelectorAll(
-                       "iframe[title='streamlit_folium.st_folium']").length === 1""",
+                       "iframe[title='dashboard.ui.map_view.kcm_map']").length === 1""",
             timeout=WAIT_MS)
-        return self.page.frame_locator("iframe[title='streamlit_folium.st_folium']").first
+        return self.page.frame_locator("iframe[title='dashboard.ui.map_view.kcm_map']").first
 
     def markers(self):
         return self.map_frame().locator(".kcm-marker")
@@ -144,7 +144,7 @@ class Visit:
         self.markers().nth(count - 1).wait_for(timeout=WAIT_MS)
         self.page.wait_for_function(
             """n => { const all = document.querySelectorAll(
-                       "iframe[title='streamlit_folium.st_folium']");
+                       "iframe[title='dashboard.ui.map_view.kcm_map']");
                      const f = all.length === 1 ? all[0] : null;
                      return f && f.contentDocument &&
                        f.contentDocument.querySelectorAll('.kcm-marker').length === n; }""",
@@ -258,7 +258,8 @@ def test_hostile_text_shows_as_text_and_runs_nothing(visit):
     assert popup.locator("img, script, a").count() == 0
     visit.page.wait_for_timeout(500)
     pwned = visit.page.evaluate(
-        """() => { const f = document.querySelector("iframe[title='streamlit_folium.st_folium']");
+        """() => { const f = document.querySelector(
+                     "iframe[title='dashboard.ui.map_view.kcm_map']");
                    return [window.__kcmPwned, f.contentWindow.__kcmPwned]; }""")
     assert pwned == [None, None]
     assert visit.outside == []
@@ -269,7 +270,7 @@ def test_panning_and_zooming_do_not_rerun_the_page(visit):
     visit.wait_markers(8)
     visit.page.wait_for_timeout(1500)  # let the first run settle
     before = len(visit.sent)
-    box = visit.page.locator("iframe[title='streamlit_folium.st_folium']").bounding_box()
+    box = visit.page.locator("iframe[title='dashboard.ui.map_view.kcm_map']").bounding_box()
     x, y = box["x"] + box["width"] / 3, box["y"] + box["height"] / 3
     visit.page.mouse.move(x, y)
     visit.page.mouse.down()

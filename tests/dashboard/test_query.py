@@ -135,3 +135,12 @@ def test_combined_view_matches_a_row_by_row_check_at_scale():
     ])
     assert got.sum() > 20
     assert (got == expected).all()
+
+
+def test_view_without_filters_is_the_frame_itself_and_a_filter_copies(frame):
+    assert apply_view(frame, View()) is frame
+    narrowed = apply_view(frame, View(sides=("armenian",)))
+    assert narrowed is not frame
+    assert set(narrowed["event_id"]) == set(frame.loc[frame["reporting_side"] == "armenian",
+                                                      "event_id"])
+    assert len(narrowed) < len(frame)

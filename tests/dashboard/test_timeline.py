@@ -105,3 +105,22 @@ def test_brush_range_reads_streamlit_selection_shapes():
 ])
 def test_brush_range_without_a_span_is_none(selection):
     assert brush_range(selection) is None
+
+
+def test_spec_carries_the_counts_and_validates_against_vega_lite():
+    import altair as alt
+
+    frame = synthetic_frame(3000, seed=5)
+    tidy = timeline_frame(frame, "W")
+    spec = timeline_spec(tidy, freq="W", height=120)
+    values = spec["data"]["values"]
+    assert len(values) == len(tidy)
+    assert sum(v["events"] for v in values) == int(tidy["events"].sum())
+    assert sum(v["events"] for v in values) == int(
+        (frame["date_start"].notna() & frame["date_end"].notna()).sum())
+    assert {v["kind"] for v in values} == {"bin", "range"}
+    assert values[0]["start"] == tidy["start"].iloc[0].date().isoformat()
+    alt.LayerChart.from_dict(spec, validate=True)  # raises on a spec Vega-Lite would refuse
+    # The data is put into a fresh copy each time: one view's counts never leak into another.
+    other = timeline_spec(tidy.head(3), freq="W", height=120)
+    assert len(other["data"]["values"]) == 3 and len(spec["data"]["values"]) == len(tidy)

@@ -263,7 +263,7 @@ def test_selecting_a_table_row_shows_its_card_and_goes_in_the_link(browser, app_
         visit.map_frame().locator(".kcm-marker").first.wait_for(timeout=WAIT_MS)
         centre = page.wait_for_function(
             """() => { const f = document.querySelector(
-                         "iframe[title='streamlit_folium.st_folium']");
+                         "iframe[title='dashboard.ui.map_view.kcm_map']");
                        const w = f && f.contentWindow;
                        if (!w) return null;
                        for (const k of Object.keys(w)) {

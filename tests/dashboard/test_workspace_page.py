@@ -420,3 +420,27 @@ def test_corrections_show_in_the_export(monkeypatch, tmp_path):
     at.button(key="kcm_export_make").click().run()
     labels = [d.proto.label for d in at.get("download_button")]
     assert "Download CSV (2 events)" in labels
+
+
+def test_table_sorts_every_shown_event_and_sends_one_page(monkeypatch, tmp_path):
+    from dashboard.ui.workspace import KEY_TABLE_DESC, KEY_TABLE_PAGE, KEY_TABLE_SORT, TABLE_ROWS
+    from events.schema import read_geojson
+    from events.synthetic import synthetic_events
+
+    store = write_geojson(synthetic_events(450, seed=2), tmp_path / "many.geojson")
+    events, _ = read_geojson(store)
+    at = run_page(monkeypatch, store)
+    assert shown(at) == 450
+    assert len(at.dataframe[0].value) == TABLE_ROWS
+    at.selectbox(key=KEY_TABLE_SORT).set_value("Fatalities").run()
+    at.checkbox(key=KEY_TABLE_DESC).check().run()
+    first = at.dataframe[0].value
+    most = max(e.fatalities for e in events if e.fatalities is not None)
+    assert first["fatalities"].iloc[0] == most  # the largest of all 450, not of a page
+    assert list(first["fatalities"].dropna()) == sorted(first["fatalities"].dropna(),
+                                                         reverse=True)
+    at.number_input(key=KEY_TABLE_PAGE).set_value(3).run()
+    last = at.dataframe[0].value
+    assert len(last) == 450 - 2 * TABLE_ROWS
+    assert last["fatalities"].isna().all()  # unknown counts sort last
+    assert not at.exception
