@@ -48,6 +48,19 @@ def _open_offline(browser, path):
     return page, blocked, failed, errors
 
 
+# True once the first marker has stood still for two animation frames: the map fits its
+# bounds after load, and a click during that zoom lands where the marker no longer is.
+_MARKER_STILL = """() => new Promise(done => {
+  const el = document.querySelector('.kcm-marker');
+  if (!el || document.querySelector('.leaflet-zoom-anim')) return done(false);
+  const a = el.getBoundingClientRect();
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    const b = el.getBoundingClientRect();
+    done(a.x === b.x && a.y === b.y && b.width > 0);
+  }));
+})"""
+
+
 @pytest.fixture
 def frame(make_event):
     events = [
@@ -85,9 +98,10 @@ def test_popup_text_from_articles_is_shown_as_text(browser, frame, tmp_path):
     page, blocked, failed, errors = _open_offline(browser, path)
     try:
         page.wait_for_selector(".kcm-marker", timeout=15_000)
+        page.wait_for_function(_MARKER_STILL, timeout=15_000)
         page.locator(".kcm-marker").first.click()
         popup = page.locator(".leaflet-popup-content")
-        popup.wait_for(timeout=5_000)
+        popup.wait_for(timeout=15_000)
         assert "<img src=x onerror=alert(1)>" in popup.inner_text()
         assert popup.locator("img").count() == 0
         assert blocked == [] and failed == [] and errors == []
