@@ -42,6 +42,7 @@ from events.extract.types import (
     find_type_cues,
     is_asserted,
     is_generic_fighting,
+    is_part_of,
     is_speech_channel,
 )
 from events.outlets import outlet_name, outlet_side
@@ -255,6 +256,7 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
             if not fine_all and last_scene is not None and _ANAPHOR.search(clause.text):
                 fine_all = [last_scene]  # "the town had been lost": the town named before
             fine = [p for p in fine_all if not p.origin]
+            claims = _local_claims(claims, fine_all)
             settled = [p for p in fine if p.precision == "settlement"]
             if settled:
                 last_scene = settled[-1]
@@ -268,6 +270,7 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
             if sent_kinds - {"diplomacy"}:
                 # "told reporters", "said in a statement": how a claim is made, not an event
                 cues = [c for c in cues if not is_speech_channel(c)] or cues
+                cues = [c for c in cues if not is_part_of(c, sent_kinds)]
             if sent_kinds & {"shelling", "offensive", "protest"}:
                 # generic fighting words add nothing to a strike, an assault or a protest
                 cues = [c for c in cues if not is_generic_fighting(c)] or cues
@@ -391,6 +394,29 @@ def _fire_type(sentence: str, has_settlement: bool) -> str:
     if military != civilian:
         return "border_incident" if military else "shelling"
     return "shelling" if has_settlement else "border_incident"
+
+
+# "local officials said": the officials of the place the clause names
+_LOCAL_SOURCE = re.compile(r"^(?:the\s+)?(?:local|municipal|regional|provincial|town|city|"
+                           r"village|community)\s+(?:officials?|authorities|administration|"
+                           r"government|council|mayor|governor|head|leaders?)\b", re.I)
+
+
+def _local_claims(claims: list[Claim], fine: Sequence[Located]) -> list[Claim]:
+    """Local officials of a town in Armenia speak for the Armenian side.
+
+    Only Armenia's towns are decided this way: the gazetteer puts the towns of
+    Nagorno-Karabakh in Azerbaijan, whose local officials spoke for either side
+    depending on the year.
+    """
+    if not fine or not any(c.side == "third_party" and _LOCAL_SOURCE.match(c.claimant)
+                           for c in claims):
+        return claims
+    if not all(p.country == "AM" for p in fine):
+        return claims
+    return [Claim(c.claimant, "armenian", c.explicit)
+            if c.side == "third_party" and _LOCAL_SOURCE.match(c.claimant) else c
+            for c in claims]
 
 
 def _trailing_claims(sentences: Sequence[Span], sent_no: int, names: NameBook,

@@ -116,6 +116,13 @@ _DESTINATION_BEFORE = re.compile(r"\b(?:evacuated|relocated|moved|taken|transfer
                                  r"brought|resettled|fled|flown)\s+(?:\w+\s+){0,2}?(?:to|into)\s+"
                                  r"(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 _ROUTE_BEFORE = re.compile(r"\b(?:through|via|along)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+# "the Lachin-Khankendi road": the two ends of a road name the road, not a scene
+_ROAD_WORD = r"\s+(?i:road|highway|motorway|route)\b"
+_ROAD_FIRST_END = re.compile(r"[-–]\s?(?:[A-Z][\w’']*\s+){0,2}[A-Z][\w’']*" + _ROAD_WORD)
+_ROAD_SECOND_END = re.compile(_ROAD_WORD)
+_ROAD_PAIR_BEFORE = re.compile(r"[A-Z][\w’']*\s?[-–]$")
+# "according to Yerevan", "per Baku": a place standing for its authorities
+_SOURCE_BEFORE = re.compile(r"\b(?:according to|per|cited by|quoted by|citing)\s+$", re.I)
 
 
 def _attr(obj: Any, name: str, default: Any = None) -> Any:
@@ -184,6 +191,8 @@ def find_places(clause: str, gazetteer: GazetteerLike | None, *,
             if surface in _CAPITAL_AS_GOVERNMENT and not _IN_CAPITAL_BEFORE.search(
                     clause[max(0, start - 24):start]):
                 continue
+            if _SOURCE_BEFORE.search(clause[max(0, start - 16):start]):
+                continue
             speech_site = surface in _CAPITAL_AS_GOVERNMENT and bool(
                 _SPEECH_SITE.match(clause[:start])) and clause[end:end + 1] == ","
             candidates = _attr(m, "candidates", ()) or ()
@@ -204,7 +213,10 @@ def find_places(clause: str, gazetteer: GazetteerLike | None, *,
                 located = dataclasses.replace(located, origin=True)
             elif _DESTINATION_BEFORE.search(clause[max(0, start - 30):start]):
                 located = dataclasses.replace(located, destination=True)
-            elif _ROUTE_BEFORE.search(clause[max(0, start - 30):start]):
+            elif _ROUTE_BEFORE.search(clause[max(0, start - 30):start]) \
+                    or _ROAD_FIRST_END.match(clause, end) or (
+                        _ROAD_SECOND_END.match(clause, end)
+                        and _ROAD_PAIR_BEFORE.search(clause, max(0, start - 30), start)):
                 located = dataclasses.replace(located, route=True)
             out.append(located)
         for inst, city in _INSTITUTION_SITES.items():

@@ -98,7 +98,7 @@ def _append(out: list[Span], text: str, start: int, end: int, para: int) -> None
 # Clause breaks that usually change who is speaking or what is told:
 # "X said A, while Y claimed B"; "A; B"; "X, but Y".
 _CLAUSE = re.compile(
-    r";\s+|,?\s+while\s+|,\s+whereas\s+|,\s+but\s+"
+    r";\s+|,?\s+while\s+|,\s+whereas\s+|,\s+but\s+|,\s+(?:al)?though\s+"
 )
 
 

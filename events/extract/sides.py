@@ -39,7 +39,12 @@ _ATTR_VERBS = (
     r"warned|explained|cited|quoted|complained|recalled|vowed|vows|pledged|informs|reiterated|"
     r"emphasi[sz]ed|urged|condemned|showed|shows|made a statement|issued a statement|"
     r"commented|comment|responded|respond|reacted|react|"
-    r"released a statement"
+    r"released a statement|"
+    # "the ministry put its losses at 71": a toll given is a claim
+    r"put(?=\s+(?:its|their|the)\s+(?:own\s+)?(?:losses|toll|death toll|casualties|figure))|"
+    # "X spoke by phone with Y": the caller tells of the call
+    r"spoke (?:by|on the|over the) (?:tele)?phone|held (?:a |separate )?(?:tele)?phone "
+    r"(?:calls?|conversations?|talks)"
 )
 _VERB = re.compile(
     r"\b(?:has |have |had |also |later |earlier |immediately |then )*(?:" + _ATTR_VERBS + r")\b")
@@ -53,6 +58,10 @@ _PASSIVE_BY = re.compile(
     r"\b(?:was|were|has been|have been|had been|is|are)\s+(?:\w+\s+)?(?:accused|blamed|"
     r"reported|confirmed|announced|claimed|published|released|shared|posted)\b[^.;]{0,160}?"
     r"\bby\s+((?:the\s+)?(?:region['’]s\s+)?[A-Za-z][^,.;]*)")
+# "a truce announced on Wednesday by Armen Grigoryan": a passive without its "was"
+_REDUCED_PASSIVE = re.compile(
+    r"\b(?:announced|reported|confirmed|released|published|declared)\s+"
+    r"(?:[^,.;]{0,30}?\s)?by\s+((?:the\s+)?[A-Z][^,.;]*)")
 _MUTUAL = re.compile(
     r"\b(?:accus\w+|blam\w+|fault\w*)\s+(?:each other|one another)\b|\btraded (?:blame|accusations|"
     r"charges)\b|\btrad(?:e|ing) (?:blame|accusations)\b|\bmutual (?:claims|accusations|"
@@ -72,8 +81,12 @@ _BOUNDARY = re.compile(r",\s+|;\s+|:\s+|[“”\"()]|\s[—–]\s|\bthat\s+|\bwh
 # Defense Ministry" is Russian even if "Azerbaijani" follows later).
 _SIDE_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:armenia\w*|yerevan|stepanakert|artsakh|nkr|karabakh|ethnic armenian|"
-                r"separatist\w*|hayastan|human rights defender|de facto (?:authorities|government|"
-                r"officials|leadership|leaders))\b", re.I), ARMENIAN),
+                r"separatist\w*|breakaway|hayastan|human rights defender|de facto (?:authorities|"
+                r"government|officials|leadership|leaders)|"
+                # "the region's interior ministry": the disputed region's own institutions
+                r"region['’]s\s+(?:[\w-]+\s+){0,2}(?:authorities|government|leader\w*|officials?|"
+                r"ministry|president|ombudsman|defender|service|headquarters|police|army))\b",
+                re.I), ARMENIAN),
     (re.compile(r"\b(?:azerb\w*|azeri\w*|baku|aliyev|hajiyev|hajiev|haciev|bayramov|"
                 r"mammadyarov|hikmet)\b", re.I), AZERBAIJANI),
     (re.compile(r"\b(?:russia\w*|moscow|kremlin|turk\w*|ankara|united states|u\.s\.|us|american|"
@@ -155,11 +168,21 @@ def _side_by_surname(text: str) -> str | None:
     return None
 
 
+# "Trend's correspondent", "an APA reporter": the outlet's own staff speak for the outlet
+_STAFF = re.compile(r"^(?:the\s+|an?\s+)?(.+?)(?:['’]s)?\s+(?:own\s+)?(?:correspondents?|"
+                    r"reporters?|journalists?|crew|team|photographers?|stringers?)\b", re.I)
+
+
 def side_of_claimant(claimant: str, names: NameBook | None = None) -> str | None:
     """The side a claimant speaks for, or None when its words say nothing."""
     hit = lookup_outlet(claimant)
     if hit:
         return hit[1]
+    staff = _STAFF.match(claimant)
+    if staff:
+        hit = lookup_outlet(staff.group(1))
+        if hit:
+            return hit[1]
     side = _side_by_cue(claimant)
     if side:
         return side
@@ -246,6 +269,16 @@ _MUTUAL_TRAILING = re.compile(r",\s*(?:with\s+)?(?:each|both)\s+(?:side|sides|pa
                               r"country|countries)?\s*\w*ing\b|,\s*(?:blaming|accusing)\s",
                               re.I)
 _ACCORDING_NEEDS = ("according to", "per", "cit", "quoted by")
+# "X gave a different account, saying ...": the subject of the clause makes the claim
+_PARTICIPLE = re.compile(r",\s+(?:saying|alleging|claiming|insisting|stressing|adding|stating|"
+                         r"asserting|charging)\b")
+_PARTICIPLE_NEEDS = ("saying", "alleging", "claiming", "insisting", "stressing", "adding",
+                     "stating", "asserting", "charging")
+_LEADING_NP = re.compile(
+    r"(?:The\s+|the\s+)?(?:[A-Z][\w'’.-]*\s+)*[A-Z][\w'’.-]*"
+    r"(?:\s+(?:[a-z-]+\s+){0,2}?(?:ministry|service|office|forces|army|military|government|"
+    r"authorities|officials|spokes\w+|command|agency|council|committee|headquarters))?"
+    r"(?=\s+[a-z])")
 # The only letters that match an ASCII letter case-insensitively but do not lower-case to
 # it (dotted and dotless i, long s): mapped before the substring tests.
 _IGNORECASE_EXTRA = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
@@ -381,7 +414,11 @@ def find_claims(clause: str, *, names: NameBook, last: Claim | None,
     speakers: list[tuple[int, str]] = []
     channels: list[tuple[int, str]] = []
     passive_spans = []
-    for m in _PASSIVE_BY.finditer(clause) if "by" in clause else ():
+    passives = [*_PASSIVE_BY.finditer(clause), *_REDUCED_PASSIVE.finditer(clause)] \
+        if "by" in clause else []
+    for m in passives:
+        if any(s <= m.start() < e for s, e in passive_spans):
+            continue
         passive_spans.append((m.start(), m.end()))
         speakers.append((m.start(1), _clean(_ON_AT_SPLIT.split(m.group(1))[0])))
     lead = _CONCESSIVE.match(clause)
@@ -418,6 +455,12 @@ def find_claims(clause: str, *, names: NameBook, last: Claim | None,
         src = _phrase_after(clause, m.end())
         if src and (_NAME_START.match(src) or _PRONOUN.match(src)):
             channels.append((m.start(), src))
+    if not speakers and not channels and _has_any(low, _PARTICIPLE_NEEDS):
+        part = _PARTICIPLE.search(clause)
+        lead_np = _LEADING_NP.match(clause) if part else None
+        if lead_np and not _STOP_SUBJECT.match(lead_np.group()) and (
+                _SOURCE_WORD.search(lead_np.group()) or side_of_claimant(lead_np.group(), names)):
+            speakers.append((part.start(), lead_np.group()))  # type: ignore[union-attr]
     groups: list[list[Claim]] = []
     for _, who in sorted(speakers) + sorted(channels):
         if _PRONOUN.match(who):

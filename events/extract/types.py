@@ -235,6 +235,9 @@ _TARGET = (r"(?:positions?|posts?|villages?|towns?|city|cities|settlements?|home
 # What kind of fire is traded: "heavy artillery fire", "small-arms fire", "gunfire".
 _FIRE_KIND = (r"(?:(?:heavy|small-arms|small arms|artillery|mortar|automatic|sporadic|intense|"
               r"intensive|machine-gun|sniper|gun)\s*)")
+# How many places were taken: "captured several villages", "two heights".
+_COUNT = (r"(?:several\s+|two\s+|three\s+|four\s+|five\s+|six\s+|seven\s+|eight\s+|nine\s+|"
+          r"ten\s+|\d+\s+|dozens of\s+|a number of\s+|some\s+|more\s+|numerous\s+)")
 # Who takes part in a protest.
 _CROWD = r"(?:crowds?|protesters|protestors|demonstrators|activists|rallies|hundreds|thousands)"
 # Who crosses a border with arms, as opposed to people fleeing.
@@ -319,6 +322,10 @@ _PARTS: dict[str, tuple[str, ...]] = {
         r"\b(?:seiz|captur|storm|attack)(?:e|ed|es|ing)?\s+(?:an?\s+|the\s+)?(?:\w+\s+)?"
         r"(?:border\s+)?(?:post|outpost)s?\b",
         r"\bnew attack\b|\battack(?:ed)? (?:on|against) (?:\w+\s+){0,2}(?:positions?|posts?)\b",
+        r"\b(?:attack|assault)(?:ed|ing|s)?\s+(?:the\s+|their\s+|its\s+)?(?:[\w-]+\s+){0,2}?"
+        r"(?:combat\s+|military\s+|border\s+)?(?:positions|outposts?)\b",
+        r"\bviolations?\s+(?:\w+\s+)?(?:along|on|at|across)\s+(?:the\s+)?(?:[\w-]+\s+)?"
+        r"(?:border|frontier|line of contact|contact line|front ?line|front)\b",
         r"\bflare-?ups?\b|\b(?:new|fresh|latest|sharp|serious|military) escalation\b"
         r"|\binfiltrat(?:ed|ion|ing)\b|\bintrusions?\b",
         r"\berupted\b",
@@ -332,7 +339,8 @@ _PARTS: dict[str, tuple[str, ...]] = {
         r"\boffensives?\b|\b(?:counter-?terror(?:ism|ist)?|anti-?terror(?:ism|ist)?) "
         r"(?:operations?|measures|campaign)\b",
         r"\b(?<!been )(?<!were )(?<!was )captur(?:ed|e|ing)\s+"
-        r"(?=(?:the\s+|a\s+|our\s+|their\s+|its\s+|enemy\s+)?(?:strategic\s+|key\s+)?"
+        r"(?=(?:the\s+|a\s+|our\s+|their\s+|its\s+|enemy\s+|" + _COUNT + r")?"
+        r"(?:strategic\s+|key\s+)?"
         r"(?:town|city|village|"
         r"region|district|territory|heights?|hills?|positions?|(?-i:[A-Z])))",
         r"\b(?:lost|losing|lose|regained|retook|took|taken|seized|gained|(?<!under the )full)\s+"
@@ -346,10 +354,11 @@ _PARTS: dict[str, tuple[str, ...]] = {
         r"|\bretook\b",
         r"\bfell (?:to|into the hands of)\b",
         r"\bclos(?:ing|ed) in on\b|\badvanc(?:e|ed|ing) (?:on|into|towards?)\b"
-        r"(?!\s+(?:[\w-]+\s+)?territory)",
+        r"(?!\s+(?:[\w-]+\s+)?territory)(?!\s+(?:the\s+)?(?:road|route|highway|path|track)\b)",
         r"\b(?:break|broke|breaking)\s+through\s+(?:\w+\s+){0,2}(?:lines|defen[cs]es|positions|"
         r"front)\b",
-        r"\b" + _TROOPS + r"\b[^.]{0,40}?\b(?:entered|stormed|occupied|took over|pushed into)\s+"
+        r"\b" + _TROOPS + r"\b[^.]{0,40}?\b(?:entered|stormed|occupied|took over|pushed into|"
+        r"took|(?:had |have |has )taken|captured|seized)\s+"
         r"(?:the\s+)?(?:strategic\s+)?(?:town|city|village|capital|heights?|hills?|positions|"
         r"(?-i:[A-Z]))",
         r"\bground (?:assault|operation|offensive)\b|\bfull-scale war\b|\bethnic cleansing\b",
@@ -370,7 +379,9 @@ _PARTS: dict[str, tuple[str, ...]] = {
         r"Nagorno[- ]Karabakh|Karabakh|Artsakh)\b"
         r"|\b(?:left|leav(?:e|es|ing)|abandon(?:ed|ing)?)\s+the\s+(?:village|town|city|area|"
         r"district)\b",
-        r"\b" + _PEOPLE + r"\b[^.]{0,50}?\b(?:crossed|arrived|poured|streamed|flooded|"
+        r"\b" + _PEOPLE + r"\b[^.]{0,50}?\b(?:leaving for|left for|heading for|headed for|"
+        r"moved (?:their\s+)?(?:children|families|relatives|belongings)|crossed|arrived|poured|"
+        r"streamed|flooded|"
         r"made their way|were registered|were transferred|travell?ed)\b",
         r"\b(?:arrivals|influx|outflow|flow) of\b|\b(?:refugee|migrant) (?:flow|influx)\b",
         r"\b(?:found|find|finding|sought|seek|seeking|took|taken|given)\s+(?:temporary\s+)?"
@@ -393,6 +404,11 @@ _PARTS: dict[str, tuple[str, ...]] = {
         r"supply|access)\b",
         r"\b(?:caused|created|triggered|sparked|led to|generated|unfolding)\s+(?:an?\s+)?"
         r"(?:[\w-]+\s+)?humanitarian (?:crisis|catastrophe|emergency|disaster)\b",
+        r"\b(?:have|has|had|were|was|been|being)\s+(?:\w+ly\s+)?(?:housed|accommodated|"
+        r"sheltered|resettled|put up)\s+(?:in|at|with)\b",
+        r"\bration(?:ed|ing)\b|\bration (?:coupons|cards)\b|\bshelves\b[^.]{0,30}?\bempty\b"
+        r"|\b(?:road|corridor|highway|route)\b,[^.;]{0,80}?,\s+(?:\w+\s+)?(?:blocked|closed|"
+        r"shut)\b",
         r"\bshortages? of\b|\b(?:installed|set up|established)\s+(?:\w+\s+){0,2}checkpoint\b"
         r"|\bcheckpoint\b[^.]{0,80}\b(?:installed|set up|established)\b",
     ),
@@ -416,6 +432,9 @@ _PARTS: dict[str, tuple[str, ...]] = {
         r"declared|proclaimed)\b",
         r"\bended with a " + _CEASEFIRE_WORD,
         r"\b(?:ceased|cessation of|suspend(?:ed)?|halt(?:ed)?) hostilities\b",
+        r"\bagreed\s+(?:on\s+)?(?:to\s+|an?\s+)?(?:halt|stop|cease|end|cessation|suspend)\s+"
+        r"(?:to\s+|of\s+)?(?:all\s+)?(?:military operations|military actions|hostilities|"
+        r"fighting|combat operations|fire|the fighting|shooting)\b",
         r"\bcapitulat(?:ed|ion)\b|\bsurrender(?:ed)?\b"
         r"|\b(?:lay|lays|laid|laying) down (?:its |their |his )?(?:arms|weapons)\b",
         r"\b(?:peace|trilateral) (?:deal|agreement|accord)\b",
@@ -427,6 +446,12 @@ _PARTS: dict[str, tuple[str, ...]] = {
         r"\btalks\b|\bnegotiations?\b|\bmet with\b|\bmet in\b|\bmeetings?\b|\bsummits?\b",
         r"\bmet\s+(?:his|her|their|the|(?-i:[A-Z]))",
         r"\bheld\s+(?:\w+\s+){0,2}(?:briefing|consultations|conversation)\b|\bconsultations\b",
+        r"\b(?:emergency|extraordinary|special|closed-door|plenary)\s+sessions?\b",
+        r"\b(?:received|hosted)\s+(?:the\s+|a\s+)?(?:visiting\s+)?(?:[A-Z][\w.’'-]*\s+|of\s+|"
+        r"for\s+|the\s+){0,6}?(?:envoy|representative|minister|president|ambassador|delegation|"
+        r"co-chairs?|secretary|counterpart|chairman|chairperson|speaker|commissioner|leaders)\b",
+        r"\bapologi[sz](?:ed|es|ing)\b|\boffered (?:its |his |her |their )?(?:condolences|"
+        r"compensation|apologies)\b",
         r"\b(?:tele)?phone (?:call|conversations?|talks)\b|\bspoke (?:by|on the) (?:tele)?phone\b",
         r"\bmediat(?:ed|ion|ing|e)\b|\b(?:press|news) conference\b|\bbriefing\b",
         r"\b(?:issued|made|released)\s+(?:a|an)\s+(?:\w+\s+)?(?:statement|call|appeal)\b",
@@ -437,12 +462,15 @@ _PARTS: dict[str, tuple[str, ...]] = {
         r"|\brecalled (?:its|their|the) (?:\w+\s+)?ambassador\b"
         r"|\b(?:protest note|note of protest|lodged a (?:formal )?protest|formal protest)\b",
         r"\bsigned\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,2}(?:deal|agreement|declaration|document|"
+        r"decree|order|law|resolution|memorandum|"
         r"statement)\b",
         r"\bdiscussed\b|\bordered\b|\breiterated\b|\baddressed the conflict\b",
         r"\bvisited\s+(?:the\s+)?(?:(?-i:[A-Z])|region|front|border|country|capital|village|"
         r"town|city|area|site)",
         r"\bsaid in a statement\b",
         r"\btold\s+(?:reporters|journalists|a (?:news|press) conference|parliament|lawmakers|"
+        r"(?:an?|the) (?:emergency |extraordinary |special )?(?:government |cabinet |"
+        r"parliamentary |security council )?(?:session|meeting|sitting|hearing)|"
         r"state (?:television|TV)|the (?:UN|United Nations)|the nation)\b"
         r"|\bin a (?:televised|video|national|televised national) (?:address|speech|message)\b"
         r"|\baddress(?:ed)? (?:to )?the nation\b"
@@ -457,6 +485,8 @@ _PARTS: dict[str, tuple[str, ...]] = {
         r"\b" + _CROWD + r"\b[^.]{0,60}?\b(?:stormed|storming|broke into|blocked|"
         r"took to the streets|camped|set up tents|occupied|clashed with police)\b",
         r"\b(?:crowds?|protesters|protestors|demonstrators|activists)\b[^.]{0,40}?\bgathered\b",
+        r"\b(?:gathered|assembled|massed)\s+(?:outside|in front of)\b(?=[^.]{0,120}\b(?:demand\w*|"
+        r"chant\w*|slogans?|placards?|banners?|against|call\w* for)\b)",
         r"\btook to the streets\b|\bdispersed (?:the\s+)?(?:crowd|rally|protesters|"
         r"demonstrators)\b",
     ),
@@ -475,7 +505,7 @@ _NOT_HAPPENED = re.compile(
     r"postpone[sd]?|postponing|to stop|to end|to halt|in order to|needs? to|due to revert|"
     r"call(?:ed|s|ing)? for|urg(?:ed|es|ing)|appeal(?:ed|s|ing)? for|demand(?:ed|s|ing)?|"
     r"proposal|(?<!-)propose[sd]?|would-be|until|has to|have to|expected to|scheduled to|set to|"
-    r"going to|about to|ahead of|in preparation for|in the run-up to)\b",
+    r"going to|about to|ahead of|in preparation for|in the run-up to|invit(?:ed|es|ation) to)\b",
     re.IGNORECASE,
 )
 # ...unless the modal only says an ongoing act goes on ("vowed to continue its bombardment").
@@ -641,16 +671,39 @@ _ACT_VERB = re.compile(r"(?:signed|met|held|spoke|visited|discussed)\b", re.I)
 # something, not a report that it happened
 # ("launched what it described as ...measures" still reports the launch)
 _CHARACTERIZED = re.compile(
-    r"(?<!what it )(?<!what they )\b(?:amount(?:ed|s)? to|tantamount to|"
+    r"(?<!what it )(?<!what they )\b(?:amount(?:ed|s)? to|tantamount to|constitut(?:es?|ed|ing)|"
     r"call(?:ed|ing|s)? (?:it|this|that|the \w+)|describ(?:ed|ing|es) (?:it |this |that |the \w+ )?"
     r"as|brand(?:ed|ing) (?:it |the \w+ )?(?:as )?|label(?:l?ed|l?ing) (?:it |the \w+ )?(?:as )?)"
-    r"\s*(?:an?\s+|the\s+)?(?:[\w-]+['’]s\s+)?[\"“‘']?$", re.I)
+    r"\s*(?:an?\s+|the\s+)?(?:[\w-]+['’]s\s+)?(?:(?:gross|flagrant|clear|blatant|serious|"
+    r"direct|open|new|another)\s+)?[\"“‘']?$", re.I)
 _NOT_TERRITORY = re.compile(r"\b(?:bodies|remains|prisoners|detainees|captives|POWs|patients|"
                             r"hostages|servicemen|soldiers|civilians)\b", re.I)
 # "visited the wounded", "mourned the dead": people, not a report of a toll
 _NOMINAL_VICTIMS = re.compile(r"\bthe\s+(?:wounded|injured|dead|victims)\b", re.I)
 # "warned that any new attack will be met ...": a threat, not a diplomatic act
 _THREAT_AFTER = re.compile(r"\b(?:if|unless|any|will|would)\b", re.I)
+# "If the attacks go on, Baku will respond, X warned": the condition comes first
+_THREAT_BEFORE = re.compile(r"^\s*(?:If|Unless)\b[^;]*\b(?:will|would)\b", re.I)
+# "a meeting is planned for", "talks that had been scheduled": not (yet) happened
+_PLANNED_AFTER = re.compile(
+    r"(?:(?!\b(?:and|but|while|after|before|were|was)\s)[^,;.]){0,50}?"
+    r"\b(?:is|are|was|were|has been|have been|had been|is being)\s+(?:\w+ly\s+)?"
+    r"(?:planned|scheduled|slated|expected to|due|set to|postponed|cancell?ed|called off|"
+    r"put off)\b", re.I)
+# "a deal had been struck": an agreement reached, not a strike
+_DEAL_BEFORE = re.compile(r"\b(?:deal|agreement|accord|bargain|compromise|truce)\s+"
+                          r"(?:\w+\s+){0,3}$", re.I)
+# "agreed to halt military operations": the agreement is the truce, not a plan
+_AGREED = re.compile(r"agreed\b", re.I)
+# "in a 1990s war that left 30,000 dead": history recalled, not news
+_DECADE = re.compile(r"\b(?:19|20)\d0s\b")
+# "discussed the violations of the truce": the subject of talks, told as an event elsewhere
+_TOPIC_BEFORE = re.compile(r"\b(?:discuss(?:ed|es|ing)?|raised|talked about|debated|"
+                           r"addressed)\s+(?:the\s+|recent\s+|latest\s+)*(?:[\w-]+\s+){0,2}$",
+                           re.I)
+# "seven servicemen died in the clashes": fighting already told, named again as the cause
+_DIED_IN_THE = re.compile(r"\b(?:died|killed|wounded|injured|perished|lives)\s+(?:in|during)\s+"
+                          r"(?:the|these|those)\s+$", re.I)
 
 
 def is_asserted(clause: str, cue: TypeCue) -> bool:
@@ -662,10 +715,16 @@ def is_asserted(clause: str, cue: TypeCue) -> bool:
     """
     inner = cue.phrase
     if cue.event_type != "diplomacy" and _NOT_HAPPENED.search(inner) \
-            and not _RELATIVE_VERB.search(inner):
+            and not _RELATIVE_VERB.search(inner) \
+            and not (cue.event_type == "ceasefire" and _AGREED.match(inner)):
         return False  # ("urged", "called for" are themselves the diplomatic act)
     if cue.event_type == "diplomacy" and inner.lower().startswith("warn") \
-            and _THREAT_AFTER.search(clause, cue.end):
+            and (_THREAT_AFTER.search(clause, cue.end) or _THREAT_BEFORE.match(clause)):
+        return False
+    if _PLANNED_AFTER.match(clause, cue.end):
+        return False
+    if cue.event_type == "shelling" and "struck" in inner.lower() \
+            and _DEAL_BEFORE.search(clause, 0, cue.start):
         return False
     if cue.event_type == "casualties" and _NOMINAL_VICTIMS.fullmatch(
             clause, max(0, cue.start - 4), cue.end):
@@ -690,6 +749,13 @@ def is_asserted(clause: str, cue: TypeCue) -> bool:
         return False
     if _CONCESSION.match(before):
         return False
+    segment = before[max(before.rfind(", "), before.rfind("; ")) + 1:]
+    if _DECADE.search(segment):
+        return False
+    if cue.event_type != "diplomacy" and _TOPIC_BEFORE.search(segment):
+        return False
+    if cue.event_type == "border_incident" and _DIED_IN_THE.search(before[-40:]):
+        return False
     left = clause[max(0, cue.start - _LOOKBACK):cue.start]
     cut = max(left.rfind(", "), left.rfind("; "), left.rfind(" — "))
     if cut >= 0:
@@ -703,7 +769,6 @@ def is_asserted(clause: str, cue: TypeCue) -> bool:
         return False
     if cue.event_type == "displacement" and _ENDING.search(left):
         return False
-    segment = before[max(before.rfind(", "), before.rfind("; ")) + 1:]
     if cue.event_type != "diplomacy" and (_TEMPORAL.search(left)
                                           or _OFFSET_BEFORE.search(segment)):
         return False
@@ -723,7 +788,10 @@ def is_asserted(clause: str, cue: TypeCue) -> bool:
 # own, but only the channel of a claim when the clause reports something else.
 _CHANNEL = re.compile(r"\b(?:said in a statement|statement|told|televised|video|national|address|"
                       r"the nation|wrote|posted|tweeted|interview|press conference|"
-                      r"news conference)\b", re.I)
+                      r"news conference|reiterated)\b", re.I)
+# A crowd's demands are the protest's words; a truce's brokering is the truce itself.
+_CROWD_SPEECH = re.compile(r"^(?:urg|call|appeal|demand)", re.I)
+_BROKERING = re.compile(r"^mediat", re.I)
 # Border-incident words that name a particular incident, not fighting in general.
 _DISTINCT_INCIDENT = re.compile(r"\b(?:posts?|outposts?|cross\w*|downed|shot down|brought down|"
                                 r"exchang\w*|trad\w*|skirmish\w*|ambush\w*|incursions?|"
@@ -733,6 +801,19 @@ _DISTINCT_INCIDENT = re.compile(r"\b(?:posts?|outposts?|cross\w*|downed|shot dow
 def is_speech_channel(cue: TypeCue) -> bool:
     """True for a diplomacy cue that only says how a statement was made."""
     return cue.event_type == "diplomacy" and bool(_CHANNEL.search(cue.phrase))
+
+
+def is_part_of(cue: TypeCue, kinds: set[str] | frozenset[str]) -> bool:
+    """True for a diplomacy cue that belongs to another event the sentence tells.
+
+    "Thousands marched, urging the government ..." is the protest speaking, and
+    "a truce reached through the mediation of Russia" is the truce: neither is a
+    diplomatic act of its own.
+    """
+    if cue.event_type != "diplomacy":
+        return False
+    return ("protest" in kinds and bool(_CROWD_SPEECH.match(cue.phrase))) or (
+        "ceasefire" in kinds and bool(_BROKERING.match(cue.phrase)))
 
 
 def is_generic_fighting(cue: TypeCue) -> bool:

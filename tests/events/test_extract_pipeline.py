@@ -247,3 +247,39 @@ def test_displacement_is_put_where_people_left():
                  "Village, officials said."]:
         evs = extract_article(art(text), gazetteer=gaz2)
         assert [e.place for e in evs if e.event_type == "displacement"] == ["Alpha Town"], text
+
+
+def test_a_crowds_demands_are_the_protest_not_a_diplomatic_act(gaz):
+    evs = extract_article(art("Thousands marched through Alpha Town on Sunday, urging the "
+                              "government to resign."), gazetteer=gaz)
+    assert [e.event_type for e in evs] == ["protest"]
+
+
+def test_the_brokering_of_a_truce_is_the_truce(gaz):
+    evs = extract_article(art("Under a deal reached on Tuesday through the mediation of the "
+                              "peacekeepers, a ceasefire took effect in Karabakh."),
+                          gazetteer=gaz)
+    assert [e.event_type for e in evs] == ["ceasefire"]
+
+
+def test_each_side_accusing_the_other_after_a_concession_is_two_claims(gaz):
+    text = ("A ceasefire announced on Monday by the mediators has largely held, though each "
+            "side accused the other of violations along the border on Tuesday.")
+    evs = extract_article(art(text), gazetteer=gaz)
+    incidents = sorted(e.reporting_side for e in evs if e.event_type == "border_incident")
+    assert incidents == ["armenian", "azerbaijani"]
+    truces = [e for e in evs if e.event_type == "ceasefire"]
+    assert len(truces) == 1 and truces[0].reporting_side == "third_party"
+
+
+def test_local_officials_of_a_town_in_armenia_speak_for_the_armenian_side():
+    town = Place(name="Upland", lat=39.8, lon=45.6, precision="settlement", kind="city",
+                 country="AM", admin="Hills", aliases=(), population=100, source="test")
+    text = "Some 300 residents were evacuated from Upland on Tuesday, local officials said."
+    (ev,) = extract_article(art(text), gazetteer=Gazetteer([town]))
+    assert (ev.event_type, ev.reporting_side) == ("displacement", "armenian")
+    # the same words about a town the gazetteer puts elsewhere decide nothing
+    other = Place(name="Upland", lat=39.8, lon=46.6, precision="settlement", kind="city",
+                  country="GE", admin="Hills", aliases=(), population=100, source="test")
+    (ev,) = extract_article(art(text), gazetteer=Gazetteer([other]))
+    assert ev.reporting_side == "third_party"

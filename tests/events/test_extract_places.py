@@ -131,3 +131,16 @@ def test_capital_where_a_statement_was_made_is_flagged(gaz2):
 def test_a_military_site_named_after_a_town_is_that_town(gaz2):
     assert names("Their forces targeted the Alpha Town military airbase.", gaz2) == [
         "Alpha Town"]
+
+
+def test_the_two_ends_of_a_road_name_are_a_route_not_the_scene(gaz2):
+    text = "Activists camped on the Alpha Town-Beta Village road near Yerevan for a week."
+    places = find_places(text, gaz2)
+    assert [(p.name, p.route) for p in places] == [
+        ("Alpha Town", True), ("Beta Village", True), ("Yerevan", False)]
+    assert [p.name for p in scene_places(places, gaz2, text)] == ["Yerevan"]
+
+
+def test_a_place_cited_as_a_source_is_not_a_scene(gaz2):
+    assert names("According to Yerevan, a bus was hit near Alpha Town.", gaz2) == ["Alpha Town"]
+    assert names("Per Beta Village elders, the well was poisoned.", gaz2) == []

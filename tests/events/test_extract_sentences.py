@@ -25,3 +25,12 @@ def test_clause_split_on_while():
     clauses = split_clauses(sent)
     assert len(clauses) == 2
     assert clauses[1].text.startswith("the rebels")
+
+
+def test_clause_split_on_a_concession():
+    """"A held, though each side accused the other of B": the accusation is its own clause."""
+    (sent,) = split_sentences("The truce declared on Monday has mostly held, though each side "
+                              "accused the other of new violations.")
+    clauses = split_clauses(sent)
+    assert len(clauses) == 2
+    assert clauses[1].text.startswith("each side")

@@ -141,3 +141,46 @@ def test_officials_on_both_sides_are_two_claims():
     attr = find_claims("Shells fell near the pass, officials on both sides said.",
                        names=NameBook(), last=None)
     assert sorted(c.side for c in attr.primary()) == ["armenian", "azerbaijani"]
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("Authorities in the breakaway republic said the airport was hit.", "armenian"),
+        ("Two guards died near the pass, the region's interior ministry said.", "armenian"),
+    ],
+)
+def test_the_disputed_regions_own_institutions_speak_for_the_armenian_side(text, side):
+    (claim,) = primary(text)
+    assert claim.side == side
+
+
+def test_an_outlets_own_reporter_speaks_for_the_outlet():
+    assert side_of_claimant("Trend's correspondent in the area") == "azerbaijani"
+    assert side_of_claimant("an Armenpress reporter") == "armenian"
+    # a reporter of an unregistered outlet says nothing about a side
+    assert side_of_claimant("the newspaper's correspondent") is None
+
+
+def test_a_participle_after_the_main_clause_names_its_subject_as_the_source():
+    (claim,) = primary("Azerbaijan's border service gave a different account, saying its "
+                       "patrol had been fired on first.")
+    assert (claim.claimant, claim.side) == ("Azerbaijan's border service", "azerbaijani")
+    # the opening words must look like a source: a count of victims is not one
+    assert primary("Three soldiers were wounded, adding to the toll.") == []
+
+
+def test_a_passive_without_its_verb_be_still_names_the_source():
+    (claim,) = primary("A truce announced late on Monday by Armen Sargsyan, the council "
+                       "secretary, has mostly held.")
+    assert claim.claimant.startswith("Armen Sargsyan")
+    assert claim.side == "armenian"
+
+
+def test_a_toll_given_and_a_call_made_name_their_source():
+    (claim,) = primary("Azerbaijan put its own losses over the week at forty soldiers.")
+    assert claim.side == "azerbaijani"
+    (claim,) = primary("The French president spoke by phone with both leaders on Monday.")
+    assert (claim.claimant, claim.side) == ("The French president", "third_party")
+    # "put" alone is no attribution: "put an end to" names no source
+    assert primary("The truce put an end to the fighting.") == []

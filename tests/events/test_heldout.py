@@ -16,7 +16,7 @@ downed drones, passive violations, people leaving and crossing, speech
 channels, bare institutions in partisan media, relative days, ...), and the
 rules were written from that general vocabulary, each with a unit test on a
 sentence written for the test. The set is therefore no longer blind: it is a
-regression check. ``tests/data/heldout_b/`` is the blind measure of generality.
+regression check, as is set B below.
 
 Scores when the floors were set (86 gold events, 87 predicted): strict F1
 0.994 (P 0.989, R 1.000), typed F1 0.994, side accuracy on typed matches
@@ -27,10 +27,35 @@ offensive 5/5, ceasefire 5/5, protest 3/3. The floors sit about 0.05 below
 those figures: they catch regressions.
 
 ``tests/data/heldout_b/`` (fourteen invented articles, 100 gold events, see its
-README) stays blind: it is scored here and never used to write rules. Blind
-scores: strict F1 0.371, typed 0.562, side 0.660 when it was written; strict
-0.646, typed 0.728, side 0.887, 0.973 within 10 km after the rules above. Its
-floors sit about 0.05 below the latter: a fall there is a loss of generality.
+README) was blind until commit 9498e9e: strict F1 0.371, typed 0.562, side 0.660
+when it was written; strict 0.646, typed 0.728, side 0.887, 0.973 within 10 km
+at 9498e9e (border_incident F1 0.47, displacement 0.375, diplomacy 0.57,
+ceasefire 0.73, protest 0.75, offensive 0.77, shelling 0.77, casualties 0.83).
+Its per-event differences were then used, like set A's, to find families of
+reporting language the rules lacked (attacks on positions, violations along a
+line, places taken by count, people leaving for / moved / housed, rationing,
+an agreement to halt operations, sessions, receptions, apologies and decrees,
+crowds gathered with demands; plans told after the noun, deals "struck",
+topics of talks, decades recalled, deaths "in the clashes"; the disputed
+region's institutions, an outlet's own reporter, participle and reduced-passive
+attribution, local officials of a town in Armenia; road names and places cited
+as sources), each written from the general vocabulary with a unit test on a
+sentence written for the test. Scores when its floors were set (100 gold
+events, 102 predicted): strict F1 0.891 (P 0.882, R 0.900), typed F1 0.891,
+side accuracy 1.000, located recall 0.883 of 60 with 0.962 within 10 km. Per
+type (strict matches / gold): shelling 17/19, border_incident 15/17, diplomacy
+18/20, casualties 12/12, displacement 9/11, offensive 7/8, protest 7/7,
+ceasefire 5/6. The floors sit about 0.05 below. Set B is therefore no longer
+blind either: ``tests/data/heldout_c/``, written by someone else and never
+opened while these rules were written, is the blind measure of generality.
+
+Set C (fourteen invented articles, 110 gold events): strict F1 0.598, typed
+0.618, side 0.968, 1.000 within 10 km at 9498e9e; strict 0.628, typed 0.638,
+side 0.985, 1.000 within 10 km after set B's rule families, which is what they
+are worth on text they were not written from. Only those scores were read, not
+its per-event differences; its floors sit about 0.05 below. The gap between
+set C and the development corpus is the honest size of what the rules still
+miss.
 
 The scorer is ``../shared/eval/score.py``, loaded at run time, never copied.
 """
@@ -70,8 +95,10 @@ class HeldOut:
 SETS = {
     "a": HeldOut("heldout", 12, 86, strict_f1=0.94, typed_f1=0.94, side_accuracy=0.95,
                  within_10km=0.89),
-    "b": HeldOut("heldout_b", 14, 100, strict_f1=0.59, typed_f1=0.67, side_accuracy=0.83,
-                 within_10km=0.92),
+    "b": HeldOut("heldout_b", 14, 100, strict_f1=0.84, typed_f1=0.84, side_accuracy=0.95,
+                 within_10km=0.91),
+    "c": HeldOut("heldout_c", 14, 110, strict_f1=0.58, typed_f1=0.59, side_accuracy=0.93,
+                 within_10km=0.95),
 }
 
 
