@@ -11,6 +11,9 @@ symbols), two side-filter clicks (untick Armenian, then Azerbaijani) -> map
 updated (the counts drawn on the map change), clicks on count circles -> the
 map's finer circles (or its symbols) drawn, until symbols show, and a click on
 a symbol -> its event selected (its evidence card shown, its id in the link).
+Each wait for the page ends when Streamlit says no run is in flight ("page
+idle"), which also times the whole page after a click, and the bytes the
+server sends over the websocket are counted for the warm open and each click.
 The machine's load average is printed with the figures. Usage::
 
     python benchmarks/bench_page_scale.py [--sizes 10000 100000] [--sample 1000]
@@ -69,6 +72,9 @@ DRAW_MS = f"""() => {{ const f = document.querySelector("{FRAME}");
 #: Key of the events layers the map frame holds (changes when new ones are drawn).
 LAYERS = f"""() => {{ const f = document.querySelector("{FRAME}");
   return f && f.contentDocument ? f.contentDocument.body.dataset.kcmLayers || null : null; }}"""
+#: True once no script run is in flight (Streamlit marks its root with the run's state).
+IDLE = """() => { const app = document.querySelector("[data-testid='stApp']");
+  return app !== null && app.dataset.testScriptState === 'notRunning'; }"""
 #: Centre (frame pixels) of a visible item matching the selector, well inside the map, or null.
 VISIBLE = """sel => {
   const d = document.querySelector("FRAME").contentDocument;
@@ -129,8 +135,16 @@ def start_app(store: Path) -> tuple[subprocess.Popen, str]:
 
 
 def browse(browser, url: str, outside: list[str]) -> dict[str, float | list]:
-    """Open the page twice (first open, then with the server's caches warm) and toggle a side."""
+    """Open the page twice (first open, then with the server's caches warm) and toggle a side.
+
+    Also weighs what the server sends over the page's websocket: for the warm
+    open and for each filter click, until the run is over.
+    """
     out: dict[str, float | list] = {}
+    received = [0]
+
+    def count_frames(ws) -> None:
+        ws.on("framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload)))
 
     def route(r) -> None:
         parts = urlsplit(r.request.url)
@@ -144,22 +158,29 @@ def browse(browser, url: str, outside: list[str]) -> dict[str, float | list]:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         context.route("**/*", route)
         page = context.new_page()
+        page.on("websocket", count_frames)
         try:
             t0 = time.perf_counter()
+            received[0] = 0
             page.goto(url)
             page.wait_for_function(READY, timeout=WAIT_MS, polling=50)
             out[f"open->map ready, {visit} (s)"] = time.perf_counter() - t0
             out.setdefault("drawing the events layers in the frame (ms)", []).append(
                 page.evaluate(DRAW_MS))
+            page.wait_for_function(IDLE, timeout=WAIT_MS, polling=50)
+            out[f"open->page idle (every element drawn), {visit} (s)"] = \
+                time.perf_counter() - t0
             if visit == "first":
                 continue
-            time.sleep(2)  # let the page settle (the address mirror may rerun it once)
+            out["websocket KB received: warm open"] = received[0] / 1e3
             clicks = []
             for side in ("Armenian side", "Azerbaijani side"):  # two filter changes
                 before = page.evaluate(MAP_STATE)
                 label = page.locator("[data-testid='stSidebar']").get_by_text(
                     re.compile(rf"^{side} \(\d+\)$")).first
                 metric = page.locator("[data-testid='stMetricValue']").first.inner_text()
+                page.wait_for_function(IDLE, timeout=WAIT_MS, polling=50)  # a page at rest
+                received[0] = 0
                 t0 = time.perf_counter()
                 label.click()
                 page.wait_for_function(
@@ -176,8 +197,13 @@ def browse(browser, url: str, outside: list[str]) -> dict[str, float | list]:
                 out.setdefault("drawing the events layers in the frame (ms)", []).append(
                     page.evaluate(DRAW_MS))
                 out.setdefault("map states", []).append((before, page.evaluate(MAP_STATE)))
+                page.wait_for_function(IDLE, timeout=WAIT_MS, polling=20)
+                out.setdefault("filter click->page idle (s)", []).append(
+                    time.perf_counter() - t0)
+                out.setdefault("websocket KB received per filter click", []).append(
+                    received[0] / 1e3)
             out["filter click->map updated (s)"] = clicks
-            time.sleep(1)
+            page.wait_for_function(IDLE, timeout=WAIT_MS, polling=50)
             zoom_in_and_select(page, out)
         finally:
             context.close()
@@ -201,7 +227,7 @@ def zoom_in_and_select(page, out: dict[str, float | list]) -> None:
                                polling=20)
         out.setdefault("circle click->finer layers drawn (s)", []).append(
             time.perf_counter() - t0)
-        page.wait_for_timeout(300)
+        page.wait_for_function(IDLE, timeout=WAIT_MS, polling=50)
     target = page.evaluate(VISIBLE, ".kcm-marker")
     if target is None:
         raise SystemExit("no event symbol in view after zooming in")
@@ -253,9 +279,10 @@ def run_size(size: int, sample: int, browser, workdir: Path) -> dict[str, str]:
         if key == "map states":
             row[key] = "; ".join(f"{a} -> {b}" for a, b in value)
         elif isinstance(value, list):
-            row[key] = ", ".join(f"{v:.0f}" if "(ms)" in key else f"{v:.2f}" for v in value)
+            row[key] = ", ".join(f"{v:.0f}" if "(ms)" in key or " KB " in key else f"{v:.2f}"
+                                 for v in value)
         else:
-            row[key] = f"{value:.2f}"
+            row[key] = f"{value:.0f}" if " KB " in key else f"{value:.2f}"
     row["requests off this machine"] = str(len(set(outside)))
     row["load average (1, 5, 15 min) after"] = ", ".join(f"{v:.2f}" for v in os.getloadavg())
     return row

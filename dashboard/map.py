@@ -916,10 +916,17 @@ def page_layers(events: pd.DataFrame, *, zoom: int,
     ``max_points`` of them each get a symbol (``symbols``: ``[lon, lat, id,
     icon key, label, [dx, dy], popup]``, the popup escaped here); above that,
     count circles on a grid sized for ``zoom`` (``bins``: ``[lon, lat, n,
-    per-side counts, tooltip, 1 when the circle holds one area's events]``).
-    ``areas`` are the outlines (or circles) of the area-level events, drawn
-    under either. ``zoom`` and ``bbox`` say what the layers were made for:
-    the map asks for new ones when it leaves them.
+    per-side counts, place, 1 when the circle holds one area's events]``,
+    the place escaped here and empty for grid cells). ``areas`` are the
+    outlines of the area-level events (a FeatureCollection) and the circles
+    of those without one (``[lon, lat, radius m, side index of the colour,
+    precision, place, n]``), drawn under either.
+
+    Everything that repeats per circle (tooltip wording, side labels,
+    colours) is in :func:`page_map_style`, sent once: at 100,000 events the
+    layers are a thousand circles, resent on every filter change, and
+    per-circle HTML tripled their size. ``zoom`` and ``bbox`` say what the
+    layers were made for: the map asks for new ones when it leaves them.
     """
     from dashboard.aggregate import in_bbox, map_data
 
@@ -928,18 +935,19 @@ def page_layers(events: pd.DataFrame, *, zoom: int,
     data = map_data(located, zoom=int(zoom), bbox=None, max_points=0 if many else len(located),
                     area_shapes=area_shapes)
     area_feats = [f for f in data.features["features"] if "g" in f["properties"]]
-    outlines, circles = area_collections(data, area_feats)
+    outlines, _ = area_collections(data, [f for f in area_feats if f["properties"].get("a")])
     out: dict[str, Any] = {
         "mode": "bins" if many else "points", "zoom": int(zoom),
         "bbox": None if bbox is None else [round(float(v), 4) for v in bbox],
-        "n": int(len(located)), "areas": {"outlines": outlines, "circles": circles},
+        "n": int(len(located)),
+        "areas": {"outlines": outlines, "circles": _page_area_circles(data, area_feats)},
     }
     if many:
-        tips = _bin_collection(data)["features"]
         out["bins"] = [
-            [*f["geometry"]["coordinates"], f["properties"]["n"], f["properties"]["s"],
-             t["properties"]["tip"], int("g" in f["properties"])]
-            for f, t in zip(data.features["features"], tips, strict=True)
+            [*f["geometry"]["coordinates"], int(f["properties"]["n"]),
+             [int(x) for x in f["properties"]["s"]], _bin_place(f["properties"]),
+             int("g" in f["properties"])]
+            for f in data.features["features"]
         ]
     else:
         out["symbols"] = [
@@ -949,6 +957,30 @@ def page_layers(events: pd.DataFrame, *, zoom: int,
             for f in event_features(located)["features"]
         ]
     return out
+
+
+def _bin_place(props: Mapping[str, Any]) -> str:
+    """Escaped "place (precision)" of an area's count circle; empty for a grid cell."""
+    if "g" not in props:
+        return ""
+    place = props.get("name") or "an unnamed area"
+    return _esc(f"{place} ({props['g']})")
+
+
+def _page_area_circles(data: Any, area_features: list[dict[str, Any]]) -> list[list[Any]]:
+    """Circles of area-level events without an outline, as compact rows for the page's map."""
+    outlines = {f["id"] for f in data.areas["features"]}
+    rows = []
+    for feat in area_features:
+        props = feat["properties"]
+        if props.get("a") in outlines:
+            continue
+        split = [int(x) for x in props["s"]]
+        lon, lat = feat["geometry"]["coordinates"][:2]
+        rows.append([round(float(lon), 5), round(float(lat), 5), int(props.get("r", 15_000)),
+                     split.index(max(split)), _esc(props["g"]),
+                     _esc(props.get("name") or "Unnamed area"), int(props["n"])])
+    return rows
 
 
 def area_collections(data: Any, area_features: list[dict[str, Any]]
@@ -984,6 +1016,7 @@ def page_map_style() -> dict[str, Any]:
     icons.update({f"{t}|{s}": style.marker_svg(t, s) for t in EVENT_TYPES for s in SIDES})
     return {"icons": icons, "size": style.MARKER_SIZE_PX,
             "colours": [style.side_colour(s) for s in SIDES], "area": dict(AREA_STYLE),
+            "side_labels": [_esc(SIDE_LABELS.get(s, s)) for s in SIDES],
             "bin_px": [BIN_MIN_PX, BIN_MAX_PX], "max_zoom": MAX_ZOOM}
 
 

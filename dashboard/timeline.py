@@ -22,10 +22,15 @@ import pandas as pd
 
 from events.schema import SIDE_LABELS, SIDES
 
-#: Bin widths offered: a day or an ISO week (Monday first).
-FREQS: tuple[str, ...] = ("D", "W")
+#: Bin widths offered: a day, an ISO week (Monday first) or a calendar month.
+FREQS: tuple[str, ...] = ("D", "W", "M")
 #: Above this many days of data the timeline bins by week (keeps the chart light).
 DAILY_LIMIT_DAYS = 400
+#: Above this many days, by month: ten years of weeks are 1,500 bars of two pixels each,
+#: which cost the browser most of a second to draw on every filter change.
+WEEKLY_LIMIT_DAYS = 1500
+_UNITS = {"D": "day", "W": "week", "M": "month"}
+_EPOCH_MONTH = np.datetime64("1970-01", "M")
 BRUSH = "brush"
 SIDE_COLOURS: dict[str, str] = {
     "armenian": "#d95f02", "azerbaijani": "#1b9e77", "third_party": "#7570b3",
@@ -36,19 +41,24 @@ _WEEK_SHIFT = 3
 
 
 def choose_freq(frame: pd.DataFrame) -> str:
-    """Daily bins for up to about a year of data, weekly beyond."""
+    """Daily bins for up to about a year of data, weekly up to about four, monthly beyond."""
     starts = frame["date_start"].dropna()
     if starts.empty:
         return "D"
     days = (starts.max() - starts.min()).days
-    return "D" if days <= DAILY_LIMIT_DAYS else "W"
+    return "D" if days <= DAILY_LIMIT_DAYS else "W" if days <= WEEKLY_LIMIT_DAYS else "M"
 
 
 def _bin_index(days: np.ndarray, freq: str) -> np.ndarray:
+    if freq == "M":
+        return ((_EPOCH + days.astype("timedelta64[D]")).astype("datetime64[M]")
+                - _EPOCH_MONTH).astype(np.int64)
     return days if freq == "D" else (days + _WEEK_SHIFT) // 7
 
 
 def _bin_start(index: np.ndarray, freq: str) -> np.ndarray:
+    if freq == "M":
+        return (_EPOCH_MONTH + index.astype("timedelta64[M]")).astype("datetime64[D]")
     days = index if freq == "D" else index * 7 - _WEEK_SHIFT
     return _EPOCH + days.astype("timedelta64[D]")
 
@@ -120,7 +130,7 @@ def timeline_chart(tidy: pd.DataFrame, *, freq: str = "D", height: int = 160) ->
 def _chart(records: list[dict[str, Any]], *, freq: str, height: int) -> Any:
     import altair as alt
 
-    unit = "day" if freq == "D" else "week"
+    unit = _UNITS[freq]
     data = alt.Data(values=records)
     colour = alt.Color(
         "side_label:N", title="Reporting side",

@@ -3,7 +3,8 @@
 ``st_folium`` sends the whole map (basemap, boundaries and every event) as one
 script on every change, reloads the map frame each time, and reports a click
 as a position, not an event. This component (``map_component/``) loads the
-folium base map once (:func:`dashboard.map.base_map`), then draws the events
+folium base map once (:func:`dashboard.map.base_map`, written under the app's
+``static/`` and fetched by the frame, so reruns do not carry it), then draws the events
 of the view from :func:`dashboard.map.page_layers` data, replacing only them
 when the view changes. It reports two things: a click on an event (its id:
 the page selects it, as a table row does) and, only when the events it holds
@@ -18,8 +19,10 @@ show the event.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import hashlib
 from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import Any
@@ -116,25 +119,80 @@ def place_of(view: View, frame: pd.DataFrame) -> tuple[tuple[float, float], int]
     return None
 
 
+#: Folder under the app's ``static/`` for base maps, and where Streamlit serves it: beside
+#: the copied scripts in ``vendor/``, generated files the repository ignores.
+BASE_FOLDER = "vendor/basemap"
+BASE_URL_PREFIX = "/app/static/" + BASE_FOLDER
+#: Base map files kept in that folder (each render is a new file; the oldest go first).
+BASE_FILES_KEPT = 32
+
+
+def publish_base(html: str, static_root: str | Path) -> str:
+    """Write the rendered base map under ``static/`` once; return the URL it is served at.
+
+    The base map (basemap, boundaries, legend: a quarter of a megabyte) used
+    to travel in the component's arguments, which Streamlit sends again on
+    every rerun whatever changed. As a file named by its content, the map
+    frame fetches it once; reruns carry only the events layers.
+    """
+    from events.files import atomic_write_bytes
+
+    data = html.encode("utf-8")
+    name = f"base-{hashlib.sha256(data).hexdigest()[:20]}.html"
+    target = Path(static_root) / BASE_FOLDER / name
+    if not target.is_file():  # named by its content: a file there holds these bytes
+        atomic_write_bytes(target, data)
+        _prune_bases(target.parent, keep=target)
+    return f"{BASE_URL_PREFIX}/{name}"
+
+
+def _prune_bases(folder: Path, keep: Path) -> None:
+    """Delete all but the newest ``BASE_FILES_KEPT`` base maps (each date filter may add one).
+
+    A page that loaded a deleted one holds it already; a page opening later is
+    sent a file written again on its run, since each run publishes the base it
+    sends.
+    """
+    def age(path: Path) -> int:
+        try:
+            return path.stat().st_mtime_ns
+        except OSError:  # pruned meanwhile by another server process
+            return 0
+
+    files = sorted(folder.glob("base-*.html"), key=age, reverse=True)
+    for old in files[BASE_FILES_KEPT:]:
+        if old != keep:
+            old.unlink(missing_ok=True)
+
+
 @st.fragment
 def map_fragment(frame: pd.DataFrame, shown: pd.DataFrame, view: View, any_selected: bool,
                  *, view_key: Hashable, basemap: Mapping[str, Any], layers: Mapping[str, Any],
-                 area_shapes: Mapping[str, Any]) -> None:
-    """The map of the shown events; reruns alone when the map asks for new layers."""
+                 area_shapes: Mapping[str, Any], static_root: str | None = None) -> None:
+    """The map of the shown events; reruns alone when the map asks for new layers.
+
+    With ``static_root`` (the app's served ``static/`` folder) the base map
+    goes there as a file; without, it is sent inline with every run.
+    """
     if take_map_report():
         st.rerun(scope="app")  # a selected event: the table and cards change too
     state = st.session_state
     center, zoom = state.get(KEY_PLACE, (None, None))
     view = view.replace(center=center, zoom=zoom, selected=str(state.get(KEY_SELECTED) or ""))
     day = view.end or dt.date.today()
-    base_key = (day.isoformat(), tuple(sorted(layers)), bool(basemap))
+    base_key = (day.isoformat(), tuple(sorted(layers)), bool(basemap), static_root)
 
     def make_base() -> dict[str, Any]:
         fmap = base_map(basemap=basemap, boundaries=data.boundaries_on(day, layers))
-        return {"key": repr(base_key), "html": fmap.get_root().render(),
-                "map": fmap.get_name()}
+        return {"key": repr(base_key), "html": fmap.get_root().render(), "map": fmap.get_name()}
 
     base = cache.result("map_base", base_key, make_base)
+    # The file, not the text: the frame fetches it once. A folder that cannot be written
+    # leaves the text in, sent with every run.
+    if static_root:
+        with contextlib.suppress(OSError):
+            base = {"key": base["key"], "map": base["map"],
+                    "url": publish_base(base["html"], static_root)}
     place = place_of(view, frame)
     area = state.get(KEY_MAP_AREA)
     if place is not None:
@@ -189,5 +247,5 @@ def _default_fit() -> list[list[float]]:
     return [[lat - 1.0, lon - 1.5], [lat + 1.0, lon + 1.5]]
 
 
-__all__ = ["KEY_MAP", "MAP_HEIGHT", "SELECTED_ZOOM", "map_fragment", "place_of",
-           "take_map_report"]
+__all__ = ["BASE_URL_PREFIX", "KEY_MAP", "MAP_HEIGHT", "SELECTED_ZOOM", "map_fragment",
+           "place_of", "publish_base", "take_map_report"]

@@ -176,10 +176,11 @@ def map_page(app_dir: Path, argv: Sequence[str] | None = None) -> None:
     with upload_tab:
         upload.upload_tab(options.store)
     with map_tab:
-        _workspace(frame, options, store_key)
+        _workspace(frame, options, store_key, static_root=str(app_dir / "static"))
 
 
-def _workspace(frame: pd.DataFrame, options: PageOptions, store_key: Hashable) -> None:
+def _workspace(frame: pd.DataFrame, options: PageOptions, store_key: Hashable,
+               static_root: str | None = None) -> None:
     """The map tab: filters, tally, map, timeline, table, cards and export.
 
     What is computed from the events is kept under the store and the part of
@@ -209,15 +210,18 @@ def _workspace(frame: pd.DataFrame, options: PageOptions, store_key: Hashable) -
                            "not on the map.")
     st.sidebar.caption("View code (`python -m dashboard export --view CODE`):")
     code = view_code(filter_view) if any_selected else ""
-    st.sidebar.code(code or ("(all events)" if any_selected else "(nothing selected)"),
-                    language=None)
+    # Inline code, not st.code: its highlighter is the heaviest script the page loaded
+    # (most of a second of the browser's time when the page opens).
+    st.sidebar.markdown(f"`{code}`" if code else
+                        ("(all events)" if any_selected else "(nothing selected)"))
 
     workspace.tally(shown, key=view_key)
     basemap, layers, geo_messages = _load_geodata()
     for message in geo_messages:
         st.warning(markdown_text(message))
     map_view.map_fragment(frame, shown, view, any_selected, view_key=view_key,
-                          basemap=basemap, layers=layers, area_shapes=_district_shapes())
+                          basemap=basemap, layers=layers, area_shapes=_district_shapes(),
+                          static_root=static_root)
     _credits()
     undated_view = filter_view.replace(start=None, end=None, include_undated=False)
     workspace.timeline(lambda: apply_view(frame, undated_view) if any_selected else shown,

@@ -55,6 +55,11 @@ KEY_TABLE_DESC = "kcm_table_desc"
 KEY_TABLE_PAGE = "kcm_table_page"
 #: An event the table should turn to (its page) on the next run: one chosen on the map.
 KEY_TABLE_FIND = "kcm_table_find"
+#: Most incidents the incident list offers: those with the most claims, latest first. Every
+#: other incident opens by selecting one of its events (map or table).
+INCIDENT_CHOICES = 200
+#: Most claims of one side the incident card shows (an incident may chain thousands).
+CLAIMS_SHOWN = 20
 #: Background of the selected event's row.
 SELECTED_ROW_STYLE = "background-color: #fff3b0"
 #: The table's sort choices: label -> column of the events frame.
@@ -337,30 +342,65 @@ def incident_card(shown: pd.DataFrame, selected: str, key: Hashable | None = Non
         if not labels:
             st.caption("No incident with claims from more than one side in this view.")
             return
-        inc_id = st.selectbox(f"Incidents in this view ({len(labels)})", list(labels),
-                              format_func=labels.get, key=KEY_INCIDENT)
+        choices = list(labels)[:INCIDENT_CHOICES]
+        label = f"Incidents in this view ({len(labels)})"
+        if len(labels) > len(choices):
+            label = (f"Incidents in this view: the {len(choices)} with the most claims of "
+                     f"{len(labels)}")
+            st.caption("Select an event on the map or in the table to read the claims of "
+                       "its own incident.")
+        if st.session_state.get(KEY_INCIDENT) not in (None, *choices):
+            del st.session_state[KEY_INCIDENT]  # an incident of a view since narrowed
+        inc_id = st.selectbox(label, choices, format_func=labels.get, key=KEY_INCIDENT)
         if not inc_id:
             return
-    claims = incident_claims(shown, incident, inc_id)
+    cards = _claim_cards(shown, incident, inc_id) if key is None else \
+        cache.result("incident_cards", (key, inc_id),
+                     lambda: _claim_cards(shown, incident, inc_id))
     st.markdown(f"**Incident {html.escape(inc_id)}: claims side by side**")
     columns = st.columns(len(SIDES))
     for col, side in zip(columns, SIDES, strict=True):
-        rows = claims[side]
-        col.markdown(f"**{SIDE_LABELS[side]}** ({len(rows)})")
-        if rows.empty:
+        count, html_cards = cards[side]
+        col.markdown(f"**{SIDE_LABELS[side]}** ({count})")
+        if not count:
             col.caption("no claim")
-        for row in rows.to_dict("records"):
-            col.markdown(_claim_html(row), unsafe_allow_html=True)
+        if html_cards:
+            col.markdown(html_cards, unsafe_allow_html=True)
+        if count > CLAIMS_SHOWN:
+            col.caption(f"and {count - CLAIMS_SHOWN} more claims from this side, the "
+                        "earliest shown first.")
+
+
+def _claim_cards(shown: pd.DataFrame, incident: pd.Series,
+                 inc_id: str) -> dict[str, tuple[int, str]]:
+    """Side -> (its claims in the incident, the escaped HTML of the first ``CLAIMS_SHOWN``).
+
+    One HTML block per side, not one element per claim: an incident can chain
+    thousands of claims, which the page would send and draw on every run.
+    """
+    claims = incident_claims(shown, incident, inc_id)
+    return {side: (len(rows), "".join(_claim_html(row) for row in
+                                      rows.head(CLAIMS_SHOWN).to_dict("records")))
+            for side, rows in claims.items()}
 
 
 def _incident_labels(shown: pd.DataFrame, incident: pd.Series) -> dict[str, str]:
-    """Incident id -> its label in the list (place, days, claims per side)."""
-    table = incident_table(shown, incident)
+    """Incident id -> its label in the list (place, days, id), most claims first.
+
+    Most claims first, then the latest: the list shows the head of it, since
+    thousands of choices at 100,000 events cost the page a third of a
+    megabyte on every run and no analyst scrolls them. No counts in the
+    label: the browser keeps a choice by its label, so a label whose counts
+    changed with a filter showed the old text; the card below gives the
+    claims per side.
+    """
+    table = incident_table(shown, incident).sort_values(
+        ["n_events", "date_start", "incident_id"], ascending=[False, False, True],
+        kind="stable")
     return {
         r.incident_id: (f"{r.place or 'unnamed place'}, {r.date_start.date()}"
                         + (f" to {r.date_end.date()}" if r.date_end != r.date_start else "")
-                        + " — " + ", ".join(f"{SIDE_LABELS[s]} {getattr(r, s)}"
-                                           for s in SIDES))
+                        + f" · {r.incident_id}")
         for r in table.itertuples(index=False)
     }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -150,6 +151,41 @@ class Visit:
                        f.contentDocument.querySelectorAll('.kcm-marker').length === n; }""",
             arg=count, timeout=WAIT_MS)
 
+    def wait_idle(self) -> None:
+        """Wait until no script run is in flight (Streamlit marks its root with the state).
+
+        A click made while the page is still being drawn lands on elements a run
+        in flight is about to replace; the tests act on a page at rest.
+        """
+        self.page.wait_for_function(
+            """() => { const app = document.querySelector("[data-testid='stApp']");
+                     return app && app.dataset.testScriptState === 'notRunning'; }""",
+            timeout=WAIT_MS)
+
+    def click_side(self, label: str) -> None:
+        """Toggle a side's checkbox in the sidebar, and wait until the box shows the change.
+
+        The label is matched whole ("Armenian side (3)") inside the sidebar only: the
+        incident card and the tally name the sides too.
+        """
+        box = self.page.locator("[data-testid='stSidebar'] [data-testid='stCheckbox']").filter(
+            has_text=re.compile(rf"^{re.escape(label)} \(\d+\)$"))
+        was = box.locator("input").is_checked()
+        box.locator("label").click()
+        self.page.wait_for_function(
+            """([label, want]) => [...document.querySelectorAll(
+                   "[data-testid='stSidebar'] [data-testid='stCheckbox']")].some(
+                   b => b.innerText.trim().startsWith(label + " (") &&
+                        b.querySelector('input').checked === want)""",
+            arg=[label, not was], timeout=WAIT_MS)
+
+    def wait_shown(self, count: int) -> None:
+        """Wait until the sidebar's "Events shown" reads ``count``."""
+        self.page.wait_for_function(
+            "n => { const v = document.querySelector(\"[data-testid='stMetricValue']\");"
+            " return v !== null && v.innerText.trim() === n; }",
+            arg=str(count), timeout=WAIT_MS)
+
     def shown(self) -> int:
         value = self.page.locator("[data-testid='stMetricValue']").first
         value.wait_for(timeout=WAIT_MS)
@@ -182,11 +218,11 @@ def test_markers_are_drawn_with_nothing_fetched_from_outside(visit):
 
 def test_side_filter_changes_count_and_markers(visit):
     visit.wait_markers(8)
+    visit.wait_idle()
     # The label carries the side's count under the other filters.
-    visit.page.get_by_text("Armenian side (3)", exact=True).click()
-    visit.page.wait_for_function(
-        "() => document.querySelector(\"[data-testid='stMetricValue']\").innerText.trim() === '6'",
-        timeout=WAIT_MS)
+    assert visit.page.get_by_text("Armenian side (3)", exact=True).count() == 1
+    visit.click_side("Armenian side")
+    visit.wait_shown(6)
     visit.wait_markers(5)
     assert visit.shown() == 6
     assert visit.map_frame().locator(".kcm-side-armenian").count() == 0
@@ -199,12 +235,13 @@ def test_second_side_click_keeps_every_other_filter(visit):
     visit.wait_markers(8)
     page = visit.page
     # The fixture: 3 Armenian-side, 4 Azerbaijani-side and 2 third-party events.
-    for label, count in (("Armenian side", "6"), ("Azerbaijani side", "2"),
-                         ("Armenian side", "5")):
-        page.get_by_text(label, exact=False).first.click()
-        page.wait_for_function(
-            "n => document.querySelector(\"[data-testid='stMetricValue']\")"
-            ".innerText.trim() === n", arg=count, timeout=WAIT_MS)
+    for label, count in (("Armenian side", 6), ("Azerbaijani side", 2),
+                         ("Armenian side", 5)):
+        # Each click on a page at rest: one made while the previous run was still
+        # drawing the page could land on a checkbox that run was about to replace.
+        visit.wait_idle()
+        visit.click_side(label)
+        visit.wait_shown(count)
     page.wait_for_function("() => location.search.includes('side=')", timeout=WAIT_MS)
     assert "type=" not in page.url
     assert visit.map_frame().locator(".kcm-side-azerbaijani").count() == 0
@@ -268,7 +305,7 @@ def test_hostile_text_shows_as_text_and_runs_nothing(visit):
 
 def test_panning_and_zooming_do_not_rerun_the_page(visit):
     visit.wait_markers(8)
-    visit.page.wait_for_timeout(1500)  # let the first run settle
+    visit.wait_idle()  # the first run is over: anything sent from here is the map's doing
     before = len(visit.sent)
     box = visit.page.locator("iframe[title='dashboard.ui.map_view.kcm_map']").bounding_box()
     x, y = box["x"] + box["width"] / 3, box["y"] + box["height"] / 3

@@ -7,6 +7,7 @@ request off this machine is refused and recorded).
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -81,7 +82,7 @@ def test_clicking_a_marker_selects_its_event_card_and_link(browser, small_app):
     visit = Visit(browser, small_app)
     try:
         visit.wait_markers(8)
-        visit.page.wait_for_timeout(1000)  # the first run has settled
+        visit.wait_idle()  # the first run is over
         visit.map_frame().locator("[data-event='fx-005']").click()
         page = visit.page
         page.wait_for_function("() => new URLSearchParams(location.search).get('event')"
@@ -109,7 +110,7 @@ def test_filter_change_redraws_events_without_reloading_the_map(browser, small_a
     try:
         visit.wait_markers(8)
         page = visit.page
-        page.wait_for_timeout(1000)
+        visit.wait_idle()
         page.evaluate(f"""() => {{ document.querySelector("{FRAME}").contentWindow
                                    .__kcmProbe = 'same map'; }}""")
         page.get_by_text("Armenian side (3)", exact=True).click()
@@ -129,7 +130,7 @@ def test_circles_zoom_in_and_rebin_until_the_events_show(browser, busy_app):
         page = visit.page
         frame = visit.map_frame()
         frame.locator(".kcm-bin").first.wait_for(timeout=WAIT_MS)
-        page.wait_for_timeout(1500)  # the map has reported its fitted zoom, if it had to
+        visit.wait_idle()  # the map has reported its fitted zoom, if it had to, and got layers
         assert frame.locator(".kcm-marker").count() == 0
         total = page.evaluate(f"""() => {{ let n = 0; document.querySelector("{FRAME}")
             .contentDocument.querySelectorAll('.kcm-bin svg')
@@ -147,6 +148,18 @@ def test_circles_zoom_in_and_rebin_until_the_events_show(browser, busy_app):
             }});
           return out; }}""")
         assert len(offsets) > 10 and max(offsets) < 2
+        # A circle's tooltip, made in the browser from its counts: the sides add up.
+        hover = page.evaluate(VISIBLE, ".kcm-bin")
+        box = page.locator(FRAME).bounding_box()
+        page.mouse.move(box["x"] + hover[0], box["y"] + hover[1])
+        tip = frame.locator(".kcm-bin-tip").first
+        tip.wait_for(timeout=WAIT_MS)
+        text = tip.inner_text()
+        total_n = int(re.search(r"([\d,]+) events?", text).group(1).replace(",", ""))
+        per_side = [int(n.replace(",", "")) for n in re.findall(
+            r"(?:Armenian side|Azerbaijani side|Third party): ([\d,]+)", text)]
+        assert per_side and sum(per_side) == total_n
+        page.mouse.move(box["x"] + 5, box["y"] + box["height"] - 5)
         zooms = [page.evaluate(ZOOM)]
         for _ in range(6):
             if page.evaluate(VISIBLE, ".kcm-marker"):
@@ -157,7 +170,7 @@ def test_circles_zoom_in_and_rebin_until_the_events_show(browser, busy_app):
             before = page.evaluate(LAYERS)
             _click(visit, target)
             page.wait_for_function(f"k => ({LAYERS})() !== k", arg=before, timeout=WAIT_MS)
-            page.wait_for_timeout(300)
+            visit.wait_idle()
             zooms.append(page.evaluate(ZOOM))
         assert zooms == sorted(zooms) and zooms[-1] > zooms[0]
         symbol = page.evaluate(VISIBLE, ".kcm-marker")

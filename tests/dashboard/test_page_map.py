@@ -126,3 +126,50 @@ def test_table_order_sorts_every_event_with_missing_values_last(make_event):
     assert list(ids[sorted_positions(frame, "fatalities")]) == ["a", "d", "c", "b"]
     assert list(ids[sorted_positions(frame, "fatalities", descending=True)]) == \
         ["c", "a", "d", "b"]
+
+
+def test_circles_carry_escaped_places_and_no_per_circle_markup(make_event):
+    """Area circles and their count circles name their place escaped; the wording is the map's."""
+    hostile = '<img src=x onerror="alert(1)">'
+    events = [make_event(event_id=f"a{i}", place=hostile, location_name=hostile,
+                         geo_precision="district", lon=46.5, lat=39.8,
+                         reporting_side=("armenian", "azerbaijani")[i % 2])
+              for i in range(6)]
+    events += [make_event(event_id=f"p{i}", lon=45 + i / 300, lat=40.0) for i in range(40)]
+    out = page_layers(events_to_frame(events), zoom=8, max_points=10)
+    assert out["mode"] == "bins"
+    area_bins = [b for b in out["bins"] if b[5]]
+    assert len(area_bins) == 1 and area_bins[0][2] == 6 and area_bins[0][3][:2] == [3, 3]
+    assert area_bins[0][4] == "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; (district)"
+    assert all(b[4] == "" for b in out["bins"] if not b[5])
+    [circle] = out["areas"]["circles"]
+    assert circle[:2] == [46.5, 39.8] and circle[4] == "district" and circle[6] == 6
+    assert "<img" not in circle[5] and "&lt;img" in circle[5]
+    assert circle[3] == SIDES.index("armenian")  # a tie: the first side of the two
+    text = json.dumps(out)
+    assert "<img" not in text and "kcm-bin-tip" not in text
+    assert page_map_style()["side_labels"] == ["Armenian side", "Azerbaijani side", "Third party"]
+
+
+def test_base_map_is_published_once_as_a_file_named_by_its_content(tmp_path):
+    from dashboard.ui.map_view import BASE_URL_PREFIX, publish_base
+
+    html = base_map().get_root().render()
+    url = publish_base(html, tmp_path)
+    assert url.startswith(BASE_URL_PREFIX + "/base-") and url.endswith(".html")
+    path = tmp_path / url.removeprefix("/app/static/")
+    assert path.read_text(encoding="utf-8") == html
+    stamp = path.stat().st_mtime_ns
+    assert publish_base(html, tmp_path) == url and path.stat().st_mtime_ns == stamp
+    other = publish_base(html.replace("kcm-legend", "kcm-legend kcm-other"), tmp_path)
+    assert other != url and path.is_file()
+
+
+def test_only_the_newest_base_maps_are_kept(tmp_path):
+    from dashboard.ui.map_view import BASE_FILES_KEPT, publish_base
+
+    urls = [publish_base(f"<html>base {i}</html>", tmp_path)
+            for i in range(BASE_FILES_KEPT + 5)]
+    folder = tmp_path / "vendor" / "basemap"
+    assert len(list(folder.glob("base-*.html"))) <= BASE_FILES_KEPT
+    assert (tmp_path / urls[-1].removeprefix("/app/static/")).is_file()

@@ -10,6 +10,7 @@ import pytest
 
 from dashboard.timeline import (
     BRUSH,
+    WEEKLY_LIMIT_DAYS,
     brush_range,
     choose_freq,
     timeline_chart,
@@ -72,12 +73,27 @@ def test_undated_events_are_left_out_and_counts_add_up():
 
 def test_unknown_bin_width_is_refused(frame):
     with pytest.raises(ValueError, match="unknown timeline bin"):
-        timeline_frame(frame, "M")
+        timeline_frame(frame, "Y")
 
 
 def test_choose_freq_by_span(frame):
     assert choose_freq(frame) == "D"
-    assert choose_freq(synthetic_frame(500)) == "W"
+    years = synthetic_frame(500)
+    span = (years["date_start"].max() - years["date_start"].min()).days
+    assert span > WEEKLY_LIMIT_DAYS and choose_freq(years) == "M"
+    first = years["date_start"].min()
+    two_years = years[years["date_start"] < first + pd.Timedelta(days=730)]
+    assert choose_freq(two_years) == "W"
+
+
+def test_monthly_bins_start_on_the_first_and_count_every_dated_event():
+    frame = synthetic_frame(2000, seed=5)
+    tidy = timeline_frame(frame, "M")
+    assert (tidy["start"].dt.day == 1).all() and (tidy["end"].dt.day == 1).all()
+    single = tidy[tidy["kind"] == "bin"]
+    assert ((single["end"] - single["start"]).dt.days.between(28, 31)).all()
+    dated = frame["date_start"].notna() & frame["date_end"].notna()
+    assert int(tidy["events"].sum()) == int(dated.sum())
 
 
 def test_chart_is_brushable_json(frame):

@@ -186,10 +186,11 @@ def test_an_incident_can_be_chosen_without_selecting_an_event(monkeypatch, tmp_p
     at = run_page(monkeypatch, both_sides_store(tmp_path, make_event))
     choice = at.selectbox(key="kcm_incident")
     assert len(choice.options) == 1
-    assert "Fixtureville, 2020-10-04" in choice.options[0]
-    assert "Armenian side 1, Azerbaijani side 1, Third party 0" in choice.options[0]
+    assert "Fixtureville, 2020-10-04 · inc-" in choice.options[0]
     text = markdown(at)
     assert "Made-up Yerevan Office" in text and "Made-up Baku Office" in text
+    assert "**Armenian side** (1)" in text and "**Azerbaijani side** (1)" in text
+    assert "**Third party** (0)" in text
     at.checkbox(key=side_key("azerbaijani")).uncheck().run()
     assert not [s for s in at.selectbox if s.key == "kcm_incident"]
     assert "Made-up Baku Office" not in markdown(at)
@@ -444,3 +445,43 @@ def test_table_sorts_every_shown_event_and_sends_one_page(monkeypatch, tmp_path)
     assert len(last) == 450 - 2 * TABLE_ROWS
     assert last["fatalities"].isna().all()  # unknown counts sort last
     assert not at.exception
+
+
+def test_a_large_incident_shows_a_page_of_claims_per_side(monkeypatch, tmp_path, make_event):
+    """Thirty claims per side about one place and day: counts in full, cards for the first few."""
+    from dashboard.ui.workspace import CLAIMS_SHOWN
+
+    events = [make_event(event_id=f"big-{side[:2]}-{i:02d}", reporting_side=side,
+                         place="Fixtureville", location_name="Fixtureville",
+                         event_date=dt.date(2020, 10, 4), lon=46.7530, lat=39.8160,
+                         claimant=f"Made-up claimant {side[:2]} {i:02d}")
+              for side in ("armenian", "azerbaijani") for i in range(30)]
+    at = run_page(monkeypatch, write_geojson(events, tmp_path / "big.geojson"),
+                  {"event": "big-ar-00"})
+    text = markdown(at)
+    assert "**Armenian side** (30)" in text and "**Azerbaijani side** (30)" in text
+    assert text.count('class="kcm-card kcm-claim"') == 2 * CLAIMS_SHOWN
+    assert "Made-up claimant ar 00" in text
+    assert f"Made-up claimant ar {CLAIMS_SHOWN:02d}" not in text
+    captions = [c.value for c in at.caption]
+    assert captions.count(f"and {30 - CLAIMS_SHOWN} more claims from this side, the earliest "
+                          "shown first.") == 2
+
+
+def test_incident_list_offers_the_incidents_with_most_claims_first(monkeypatch, tmp_path,
+                                                                   make_event):
+    from dashboard.ui import workspace
+
+    monkeypatch.setattr(workspace, "INCIDENT_CHOICES", 2)
+    events = []
+    for k, claims in enumerate((2, 5, 3)):  # three incidents at three places and days
+        for i in range(claims):
+            events.append(make_event(
+                event_id=f"i{k}-{i}", reporting_side=("armenian", "azerbaijani")[i % 2],
+                place=f"Place {k}", location_name=f"Place {k}", lon=45.0 + k, lat=40.0,
+                event_date=dt.date(2020, 10, 1 + 5 * k)))
+    at = run_page(monkeypatch, write_geojson(events, tmp_path / "three.geojson"))
+    choice = at.selectbox(key="kcm_incident")
+    assert len(choice.options) == 2
+    assert "Place 1" in choice.options[0] and "Place 2" in choice.options[1]
+    assert "the 2 with the most claims of 3" in choice.label

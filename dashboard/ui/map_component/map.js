@@ -69,8 +69,22 @@
     });
   }
 
+  function baseHtml(base) {
+    // The base map is a file the server wrote once (fetched once, then kept here);
+    // older pages may still send it inline.
+    if (!base.url) { return Promise.resolve(base.html); }
+    return fetch(base.url).then(function (r) {
+      if (!r.ok) { throw new Error("base map " + base.url + ": HTTP " + r.status); }
+      return r.text();
+    });
+  }
+
   function loadBase(base) {
-    var doc = new DOMParser().parseFromString(base.html, "text/html");
+    return baseHtml(base).then(function (text) { return startBase(base, text); });
+  }
+
+  function startBase(base, text) {
+    var doc = new DOMParser().parseFromString(text, "text/html");
     var host = document.getElementById("kcm-host");
     host.innerHTML = "";
     Array.prototype.forEach.call(doc.head.querySelectorAll("link[rel=stylesheet], style"),
@@ -79,6 +93,13 @@
       if (node.tagName !== "SCRIPT") { host.appendChild(document.importNode(node, true)); }
     });
     var scripts = Array.prototype.slice.call(doc.querySelectorAll("script"));
+    // Fetch every script at once; they still run one after the other, in order.
+    scripts.forEach(function (s) {
+      if (!s.src) { return; }
+      var link = document.createElement("link");
+      link.rel = "preload"; link.as = "script"; link.href = s.getAttribute("src");
+      document.head.appendChild(link);
+    });
     return scripts.reduce(function (done, s) {
       return done.then(function () { return runScript(s); });
     }, Promise.resolve()).then(function () {
@@ -114,21 +135,52 @@
       '" fill="#fff" fill-opacity="0.9"/></svg><span>' + label + "</span>"};
   }
 
+  function thousands(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
+
+  // Tooltip of a count circle, made when first shown. The place came escaped from the
+  // server; the side labels too (in the style); counts are numbers.
+  function binTip(b) {
+    var n = b[2], head = thousands(n) + (n === 1 ? " event" : " events");
+    if (b[4]) { head += " placed only to " + b[4]; }
+    var lines = ["<b>" + head + "</b>"];
+    b[3].forEach(function (k, i) {
+      if (k) { lines.push(state.style.side_labels[i] + ": " + thousands(k)); }
+    });
+    return '<div class="kcm-bin-tip">' + lines.join("<br>") + "</div>";
+  }
+
+  // A div icon whose element carries data attributes (``attrs`` option): tests and
+  // styles find circles of one area and the event of a symbol by them.
+  var MarkedIcon = null;
+  function markedIcon(options) {
+    MarkedIcon = MarkedIcon || L.DivIcon.extend({
+      createIcon: function (old) {
+        var div = L.DivIcon.prototype.createIcon.call(this, old), attrs = this.options.attrs;
+        for (var k in attrs) { div.setAttribute(k, attrs[k]); }
+        return div;
+      }
+    });
+    return new MarkedIcon(options);
+  }
+
   function binLayer(bins) {
     var group = L.featureGroup();
     bins.forEach(function (b) {
       var p = pie(b[2], b[3]);
-      var icon = L.divIcon({html: p.html, className: "kcm-bin", iconSize: [p.d, p.d],
-                            iconAnchor: [p.d / 2, p.d / 2]});
+      var icon = markedIcon({html: p.html, className: "kcm-bin", iconSize: [p.d, p.d],
+                             iconAnchor: [p.d / 2, p.d / 2],
+                             attrs: b[5] ? {"data-area": "1"} : {}});
       var marker = L.marker([b[1], b[0]], {icon: icon, alt: b[2] + " events",
                                            riseOnHover: true});
-      marker.bindTooltip(b[4], {direction: "top"});
-      if (b[5]) { marker.on("add", function () { this._icon.setAttribute("data-area", "1"); }); }
-      marker.on("click", function () {
-        // Zoom in on the circle: the map then asks for finer circles, or the events.
-        state.map.setView([b[1], b[0]], Math.min(state.map.getZoom() + 2, state.style.max_zoom));
-      });
+      marker.kcmBin = b;
       group.addLayer(marker);
+    });
+    // One tooltip and one click handler for the whole group, not one per circle.
+    group.bindTooltip(function (layer) { return binTip(layer.kcmBin); }, {direction: "top"});
+    group.on("click", function (e) {
+      // Zoom in on the circle: the map then asks for finer circles, or the events.
+      var b = e.layer.kcmBin;
+      state.map.setView([b[1], b[0]], Math.min(state.map.getZoom() + 2, state.style.max_zoom));
     });
     return group;
   }
@@ -141,10 +193,10 @@
       var cls = parts ? "kcm-marker kcm-type-" + parts[0] + " kcm-side-" + parts[1]
                       : "kcm-marker kcm-unknown";
       if (s[2] && s[2] === state.selected) { cls += " kcm-selected"; }
-      var icon = L.divIcon({html: st.icons[key] || st.icons[""], className: cls,
-                            iconSize: [size, size],
-                            iconAnchor: [size / 2 - o[0], size / 2 - o[1]],
-                            popupAnchor: [o[0], o[1] - size / 2]});
+      var icon = markedIcon({html: st.icons[key] || st.icons[""], className: cls,
+                             iconSize: [size, size],
+                             iconAnchor: [size / 2 - o[0], size / 2 - o[1]],
+                             popupAnchor: [o[0], o[1] - size / 2], attrs: {"data-event": s[2]}});
       var marker = L.marker([s[1], s[0]], {icon: icon, title: s[4], alt: s[4],
                                            riseOnHover: true});
       marker.bindPopup(s[6], {maxWidth: 360, maxHeight: 360});
@@ -153,7 +205,6 @@
       marker.on("popupclose", function () {
         if (state.openId === s[2]) { state.openId = ""; }
       });
-      marker.on("add", function () { this._icon.setAttribute("data-event", s[2]); });
       if (s[2]) { state.markers[s[2]] = marker; }
       group.addLayer(marker);
     });
@@ -162,21 +213,30 @@
 
   function areaLayer(areas) {
     var st = state.style, group = L.featureGroup();
-    function options(p) {
+    function options(colour, precision) {
       var o = {};
       for (var k in st.area) { o[k] = st.area[k]; }
-      o.color = p.c; o.fillColor = p.c; o.className = "kcm-area kcm-area-" + p.g;
+      o.color = colour; o.fillColor = colour; o.className = "kcm-area kcm-area-" + precision;
       return o;
     }
     L.geoJSON(areas.outlines, {
-      style: function (f) { return options(f.properties); },
+      style: function (f) { return options(f.properties.c, f.properties.g); },
       onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.tip); }
     }).addTo(group);
-    areas.circles.features.forEach(function (f) {
-      var o = options(f.properties), c = f.geometry.coordinates;
-      o.radius = f.properties.r;
-      L.circle([c[1], c[0]], o).bindTooltip(f.properties.tip).addTo(group);
+    // [lon, lat, radius m, side index, precision (escaped), place (escaped), n]
+    var circles = L.featureGroup();
+    areas.circles.forEach(function (a) {
+      var o = options(st.colours[a[3]], a[4]);
+      o.radius = a[2];
+      var circle = L.circle([a[1], a[0]], o);
+      circle.kcmArea = a;
+      circles.addLayer(circle);
     });
+    circles.bindTooltip(function (layer) {
+      var a = layer.kcmArea;
+      return a[5] + " (" + a[4] + "): " + a[6] + " event(s) placed only to this area";
+    });
+    circles.addTo(group);
     return group;
   }
 
