@@ -12,6 +12,7 @@ Matching is on the outlet's name or web domain, case-insensitively, so
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import urlparse
 
@@ -76,16 +77,21 @@ def _keys(text: str) -> list[str]:
     return found
 
 
+@functools.lru_cache(maxsize=8192)
 def lookup_outlet(name: str = "", url: str = "") -> tuple[str, str] | None:
-    """``(display name, side)`` of a registered outlet, or None."""
+    """``(display name, side)`` of a registered outlet, or None.
+
+    Cached: the pipeline asks again for every claimant and every event, and the same few
+    outlet names, urls and claimants ("the ministry") come back again and again.
+    """
     exact = EXACT_NAMES.get(name.lower().strip())
     if exact:
         return exact
     for text in (*_keys(name), *_keys(url)):
+        tokens = _SPLIT.split(text)
         for key, value in OUTLETS.items():
             if "." in key:
                 # domains match whole host names or tokens, so news.az != news.am
-                tokens = _SPLIT.split(text)
                 if any(t == key or t.endswith("." + key) for t in tokens) or text == key:
                     return value
             elif key in text:

@@ -46,7 +46,7 @@ from events.extract.types import (
     is_speech_channel,
 )
 from events.outlets import outlet_name, outlet_side
-from events.schema import SIDE_LABELS, TYPE_LABELS, Event
+from events.schema import SIDE_LABELS, TYPE_LABELS, Event, replace_unchecked
 
 STRIKE_TYPES = ("shelling", "border_incident", "offensive")
 # Types that need no place to be worth a pin; a conflict event with no place
@@ -230,16 +230,16 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
                         if c.event_type in STRIKE_TYPES]
         sent_kinds = {c.event_type for cues in clause_cues for c in cues}
         for clause, cues in zip(clauses, clause_cues, strict=True):
-            offset = clause.start - sent.start
-            clause_dates = [d for d in sent_dates if offset <= d.start < offset + len(clause.text)]
-            clause_dates = [DateMention(d.start - offset, d.end - offset, d.date, d.precision,
-                                        d.how, d.future) for d in clause_dates]
             attr = find_claims(clause.text, names=names, last=last_claim, home_side=outlet.side)
             claims = attr.primary()
             if claims and claims[0].explicit:
                 last_claim = claims[0]
             if not cues:
-                continue
+                continue  # (the source is still followed: a later clause may say "it")
+            offset = clause.start - sent.start
+            clause_dates = [d for d in sent_dates if offset <= d.start < offset + len(clause.text)]
+            clause_dates = [DateMention(d.start - offset, d.end - offset, d.date, d.precision,
+                                        d.how, d.future) for d in clause_dates]
             if not claims:
                 claims = _trailing_claims(sentences, sent_no, names, last_claim,
                                           outlet.side) or [outlet]
@@ -680,7 +680,8 @@ def cluster_events(events: Sequence[Event]) -> list[Event]:
                       if any(events[i].reporting_side == s for i in members))
         cid = "c" + _event_id(*key)[:12]
         for i in members:
-            out[i] = events[i].replace(n_articles=len(articles), reported_by=sides,
+            # a count of at least one, known sides and a text id: valid, so not checked again
+            out[i] = replace_unchecked(events[i], n_articles=len(articles), reported_by=sides,
                                        cluster_id=cid)
     return out
 

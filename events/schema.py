@@ -107,6 +107,20 @@ class Event:
 
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Event))
+_SET_FIELD = object.__setattr__
+
+
+def replace_unchecked(ev: Event, **changes: Any) -> Event:
+    """``ev.replace(**changes)`` without checking the event again.
+
+    Only for changes the caller knows to be valid (the pipeline's cluster counts and
+    sides): checking every field of every event a second time is a measurable part of
+    extracting a corpus, and ``ev`` itself was checked when it was made.
+    """
+    new = object.__new__(Event)
+    for name in FIELD_NAMES:
+        _SET_FIELD(new, name, changes[name] if name in changes else getattr(ev, name))
+    return new
 #: Properties of the GeoJSON form: every field but the coordinates, which are geometry.
 PROPERTY_NAMES: tuple[str, ...] = tuple(n for n in FIELD_NAMES if n not in ("lon", "lat"))
 _DATE_FIELDS = ("event_date", "published")

@@ -32,6 +32,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from itertools import accumulate
 from pathlib import Path
 
 from geopy.geocoders.base import Geocoder
@@ -105,6 +106,7 @@ _TRANSLATE = str.maketrans({
     "`": "'", "ʻ": "'", "–": "-", "—": "-", "‐": "-", "‑": "-",
 })
 _TOKEN = re.compile(r"[^\W_]+")
+_TOKEN_SPLIT = re.compile(r"([^\W_]+)")  # the same words, kept between the gaps around them
 # What may separate the words of one multi-word name in running text: a space or two, a
 # hyphen or dash (with optional spaces), an apostrophe, or the dot of an abbreviation ("U.S.").
 _JOINER = re.compile(r"\s{1,3}|\s?[-‐‑–—]\s?|['’ʼ]|\.")
@@ -252,6 +254,9 @@ class Gazetteer:
             if len(key) > self._longest_from.get(key[0], 0):
                 self._longest_from[key[0]] = len(key)
         self._max_words = max((len(key) for key in self._index), default=0)
+        # every run of first words of a name: a mention stops growing where no name goes on
+        # ("the ministry" starts no name, so "the" need not be tried with four more words)
+        self._prefixes = frozenset(key[:k] for key in self._index for k in range(1, len(key)))
         self._by_name = {p.name: p for p in sorted(self.places, key=_rank, reverse=True)}
         self._fold_cache: dict[str, str] = {}
         self._key_cache: dict[str, tuple[str, ...]] = {}  # name -> name_key(name)
@@ -300,15 +305,23 @@ class Gazetteer:
         words; the words of a multi-word name may be joined by spaces, hyphens, dashes,
         apostrophes or abbreviation dots.
         """
-        tokens = _TOKEN.findall(text)
-        cache, fold_word = self._fold_cache, self._fold_word
-        words = [cache.get(w) or fold_word(w) for w in tokens]
+        # one pass cuts the text into gap, word, gap, word, ..., gap: word k is parts[2k + 1],
+        # the gap before it parts[2k], and its offsets bounds[2k + 1] and bounds[2k + 2]
+        parts = _TOKEN_SPLIT.split(text)
+        tokens = parts[1::2]
+        cache = self._fold_cache
+        words = list(map(cache.get, tokens))
+        if None in words:
+            fold_word = self._fold_word
+            words = [w if w is not None else fold_word(t) for w, t in zip(words, tokens,
+                                                                           strict=True)]
         longest = self._longest_from
         # most words start no name: only the positions of those that do are visited
         starts = [k for k, w in enumerate(words) if w in longest]
         if not starts:
             return []
-        spans = [m.span() for m in _TOKEN.finditer(text)]
+        bounds = list(accumulate(map(len, parts), initial=0))
+        prefixes = self._prefixes
         out: list[Mention] = []
         i, n = 0, len(words)
         for i0 in starts:
@@ -318,18 +331,19 @@ class Gazetteer:
             found = None
             limit = 1
             max_words = longest[words[i]]  # no longer name starts with this word
-            while limit < max_words and i + limit < n:
-                gap = text[spans[i + limit - 1][1]:spans[i + limit][0]]
-                if not _JOINER.fullmatch(gap):
+            head: tuple[str, ...] = (words[i],)
+            while limit < max_words and i + limit < n and head in prefixes:
+                if not _JOINER.fullmatch(parts[2 * (i + limit)]):  # the gap before the word
                     break
+                head += (words[i + limit],)
                 limit += 1
             for size in range(limit, 0, -1):
                 entries = self._index.get(tuple(words[i:i + size]))
                 if not entries:
                     continue
-                start, end = spans[i][0], spans[i + size - 1][1]
+                start, end = bounds[2 * i + 1], bounds[2 * (i + size)]
                 if size > 1 and text[end:end + 1] == "." and all(
-                        text[spans[k][1]:spans[k + 1][0]] == "." for k in range(i, i + size - 1)):
+                        parts[2 * k + 2] == "." for k in range(i, i + size - 1)):
                     end += 1  # the final dot of an abbreviation: "U.S."
                 surface = text[start:end]
                 cands = tuple(place for place, case in entries if _case_ok(surface, case))

@@ -14,6 +14,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from events.extract.casefold import exact_twin, same_length_lower
+
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"], start=1)}
@@ -103,6 +105,9 @@ _KIND_NEEDS: dict[str, object] = {
     "lastyear": ("year",), "nextday": ("day",), "war2020": ("44-day", "karabakh war",
                                                               "2020 war"),
 }
+# Literal text a pattern needs besides its kind's words, as written: a cheaper test first.
+_ALSO_NEEDS: dict[str, tuple[str, ...]] = {"iso": ("-",), "year": ("19", "20")}
+_ALSO_NEEDS_LOW: dict[str, tuple[str, ...]] = {"nthday": ("for the ",)}
 _MONTH_IN = re.compile(_MONTH_RX)
 # What the case-sensitive month and weekday patterns need to find, as written.
 _MONTH_PREFIXES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
@@ -111,6 +116,37 @@ _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Satur
 _FUTURE_BEFORE = re.compile(r"\b(?:until|till|by|before|from|starting|due|scheduled for|on or "
                             r"before|deadline of)\s+(?:the\s+)?$", re.I)
 
+
+# The substring tests of each kind, numbered so that a sentence answers each one once:
+# (test the lower-cased sentence?, words one of which must be there).
+_TESTS: list[tuple[bool, tuple[str, ...]]] = []
+
+
+def _test_no(in_low: bool, words: tuple[str, ...]) -> int:
+    if (in_low, words) not in _TESTS:
+        _TESTS.append((in_low, words))
+    return _TESTS.index((in_low, words))
+
+
+def _plan(kind: str) -> tuple[str | None, tuple[int, ...]]:
+    """What a sentence needs for ``kind``: a flag ("digit", "month", ...) and substring tests."""
+    need = _KIND_NEEDS.get(kind)
+    tests = []
+    if kind == "weekday":
+        tests.append(_test_no(False, _WEEKDAY_NAMES))
+    if isinstance(need, tuple):
+        tests.append(_test_no(True, need))
+    if kind in _ALSO_NEEDS:
+        tests.append(_test_no(False, _ALSO_NEEDS[kind]))
+    if kind in _ALSO_NEEDS_LOW:
+        tests.append(_test_no(True, _ALSO_NEEDS_LOW[kind]))
+    return (need if isinstance(need, str) else None), tuple(tests)
+
+
+# Each pattern with what it needs and its exact lower-cased twin (None for the case-sensitive
+# ones): the twin finds the same spans in the lower-cased sentence, faster (see ``casefold``);
+# the code below reads the groups of case-insensitive patterns only in lower case.
+_SEARCHES = [(kind, rx, exact_twin(rx), *_plan(kind)) for kind, rx in _PATTERNS]
 
 def _has_any(low: str, words: tuple[str, ...]) -> bool:
     """``any(w in low for w in words)`` as a plain loop (no generator: it runs very often)."""
@@ -174,15 +210,29 @@ def find_dates(text: str, ref: dt.date | None, *, ref_known: bool = True,
     has_digit = bool(_DIGIT.search(text))
     # month and weekday names only match capitalised ("May", not "may")
     has_month = _has_any(low, _MONTH_STEMS) and _has_any(text, _MONTH_PREFIXES)
-    for kind, rx in _PATTERNS:
-        need = _KIND_NEEDS.get(kind)
-        if kind == "weekday" and not _has_any(text, _WEEKDAY_NAMES):
+    folded: str | None = None
+    folded_known = False
+    flags = {"digit": has_digit, "month": has_month, "month_or_digit": has_month or has_digit}
+    answers: list[bool | None] = [None] * len(_TESTS)
+    for kind, rx, twin, flag, tests in _SEARCHES:
+        # cheap tests first: most sentences hold few time words
+        if flag is not None and not flags[flag]:
             continue
-        if need == "digit" and not has_digit or need == "month" and not has_month \
-                or need == "month_or_digit" and not (has_month or has_digit) \
-                or isinstance(need, tuple) and not _has_any(low, need):
-            continue  # cheap test first: most sentences hold few time words
-        for m in rx.finditer(text):
+        passed = True
+        for t in tests:
+            answer = answers[t]
+            if answer is None:
+                in_low, words = _TESTS[t]
+                answer = answers[t] = _has_any(low if in_low else text, words)
+            if not answer:
+                passed = False
+                break
+        if not passed:
+            continue
+        if twin is not None and not folded_known:
+            folded, folded_known = same_length_lower(text), True
+        scan = rx.finditer(text) if twin is None or folded is None else twin.finditer(folded)
+        for m in scan:
             g = m.groupdict()
             try:
                 if kind in ("md", "dm"):
@@ -278,6 +328,8 @@ def day_offset_mention(text: str) -> tuple[re.Match[str], int] | None:
 
     "N days after X" dates X, told after the phrase: N days before the day told of.
     """
+    if "day" not in text.lower():
+        return None  # every phrase of ``_DAY_OFFSET`` says "day" (cheap test first)
     m = _DAY_OFFSET.search(text)
     if m is None:
         return None

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from events.extract.casefold import lower
+
 _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
           "thirteen": 13, "fourteen": 14, "fifteen": 15, "twenty": 20, "thirty": 30,
@@ -38,9 +40,6 @@ _PATTERNS = (
 # them has no death count, which a substring test says far faster than the patterns.
 _DEATH_STEMS = ("kill", "dead", "died", "deaths", "perished", "lost their lives", "victims",
                 "fatalities", "bodies", "toll", "loss", "martyred")
-# The only letters that match an ASCII letter case-insensitively but do not lower-case to
-# it (dotted and dotless i, long s): mapped first so the test above never misses a match.
-_IGNORECASE_EXTRA = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 
 
 def _value(token: str) -> int | None:
@@ -56,7 +55,7 @@ def _value(token: str) -> int | None:
 def find_fatalities(clause: str) -> int | None:
     """The largest number of deaths the clause states, or None."""
     best: int | None = None
-    low = clause.lower() if clause.isascii() else clause.translate(_IGNORECASE_EXTRA).lower()
+    low = lower(clause)  # (dotted/dotless i and long s mapped: the test never misses a match)
     for stem in _DEATH_STEMS:
         if stem in low:
             break

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from events.extract.casefold import CaseFree, lower, same_length_lower
+
 PRECISION_RANK = {"settlement": 0, "district": 1, "region": 2, "country": 3}
 
 
@@ -50,7 +52,9 @@ class Located:
 
 
 # Areas: (pattern, canonical name, precision, names to ask the gazetteer for a point)
-_AREAS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+# (case-insensitive ones are run through their lower-cased twins: see ``CaseFree``)
+_AREAS: tuple[tuple[CaseFree, str, str], ...] = tuple((CaseFree(rx), name, precision) for (
+        rx, name, precision) in (
     (re.compile(r"\b(?:along|on|at|near|across)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:border|frontier)\b"
                 r"|\bborder (?:area|region|zone|districts?|villages?|"
                 r"with (?:Armenia|Azerbaijan))\b",
@@ -60,33 +64,30 @@ _AREAS: tuple[tuple[re.Pattern[str], str, str], ...] = (
      "Line of contact", "region"),
     (re.compile(r"\b(?:Nagorno[- ]Karabakh|Nagorny Karabakh|Karabakh|Karabagh|Artsakh|NKR)\b"),
      "Nagorno-Karabakh", "region"),
-)
+))
 # Words each area pattern needs (lower case for the case-insensitive ones, else as written).
 _AREA_NEEDS: tuple[tuple[tuple[str, ...], bool], ...] = (
     (("border", "frontier"), False),
     (("line", "front"), False),
     (("Karabakh", "Karabagh", "Artsakh", "NKR"), True),
 )
-# The only letters that match an ASCII letter case-insensitively but do not lower-case to
-# it (dotted and dotless i, long s): mapped before the substring tests.
-_IGNORECASE_EXTRA = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 # A named place right before one of these words is the speaker, not the scene.
-_SPEAKER_AFTER = re.compile(
+_SPEAKER_AFTER_RX = re.compile(
     r"^\s*(?:'s\s+|’s\s+)?(?:\w+\s+){0,2}(?:officials?|authorities|leaders?|leadership|"
     r"government|ministry|military|army|forces|said|says|reported|claimed|announced|denied|"
     r"accused|ombudsman|spokes\w+|media|president|side)\b"
     r"(?!\s+(?:air ?base|base|airport|airfield|facilit\w+|installations?|units?|positions?|"
     r"hospital|depot|warehouse|headquarters|posts?|targets?))", re.I)
-_ORIGIN_BEFORE = re.compile(r"\b(?:from|out of|leave|leaves|leaving|left|fled|flee|fleeing|"
+_ORIGIN_BEFORE_RX = re.compile(r"\b(?:from|out of|leave|leaves|leaving|left|fled|flee|fleeing|"
                             r"departing|abandoned)\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 # "the head of Darbas community", "a native of Shusha": who someone is, not where it happened
-_AFFILIATION_BEFORE = re.compile(r"\b(?:heads?|mayors?|governors?|chiefs?|MPs?|deput(?:y|ies)|"
+_AFFILIATION_BEFORE_RX = re.compile(r"\b(?:heads?|mayors?|governors?|chiefs?|MPs?|deput(?:y|ies)|"
                                  r"representatives?)\s+(?:of|from)\s+"
                                  r"(?:the\s+)?(?:[A-Z][\w-]+\s+and\s+)?$", re.I)
-_ORG_AFTER = re.compile(r"^\s*(?:Group|Process|Format|Protocol|Declaration|Agreement|Accords?|"
+_ORG_AFTER_RX = re.compile(r"^\s*(?:Group|Process|Format|Protocol|Declaration|Agreement|Accords?|"
                         r"Principles|Talks|Summit|Document|Institute|University|Times|Post|"
                         r"Journal|News|Agency|Court)\b", re.I)
-_LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|inside|within|on|at|across|near|over|to|toward|"
+_LOCATIVE_BEFORE_RX = re.compile(r"\b(?:in|into|inside|within|on|at|across|near|over|to|toward|"
                               r"towards|throughout|entered)\s+(?:the\s+)?$", re.I)
 _DATELINE = re.compile(r"^\s*[A-Z][A-Za-z/ .-]{1,40}?(?:,\s*[A-Z][A-Za-z ]+){0,2}"
                        r"(?:,\s*\w+\s+\d+)?\s*(?:\([A-Za-z]+\))?\s*(?:[—–-]|\.-)")
@@ -107,22 +108,34 @@ _INSTITUTION_RX = {inst: re.compile(r"\bat the " + re.escape(inst) + r"\b")
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|on|of)\s+(?:the\s+)?$")
 _AFFILIATION_TAIL = re.compile(r",?\s*(?:[A-Za-z-]+\s+)?(?:community|municipality|village)?,\s*")
 _HYPHEN_WORD = re.compile(r"-[a-z]")
-_IN_CAPITAL_BEFORE = re.compile(r"\b(?:in|at|near|on|to|into|of|around|outside|through|across|"
+_IN_CAPITAL_BEFORE_RX = re.compile(r"\b(?:in|at|near|on|to|into|of|around|outside|through|across|"
                                 r"over)\s+(?:the\s+)?(?:(?:central|downtown|northern|southern|"
                                 r"eastern|western|outer)\s+)?$", re.I)
 # "In Yerevan, the ministry said ...": where a statement was made, not where it happened
 _SPEECH_SITE = re.compile(r"^\s*(?:In|Speaking in|From|Speaking from)\s+$")
-_DESTINATION_BEFORE = re.compile(r"\b(?:evacuated|relocated|moved|taken|transferred|sent|bused|"
+_DESTINATION_BEFORE_RX = re.compile(r"\b(?:evacuated|relocated|moved|taken|transferred|sent|bused|"
                                  r"brought|resettled|fled|flown)\s+(?:\w+\s+){0,2}?(?:to|into)\s+"
                                  r"(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
-_ROUTE_BEFORE = re.compile(r"\b(?:through|via|along)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+_ROUTE_BEFORE_RX = re.compile(r"\b(?:through|via|along)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 # "the Lachin-Khankendi road": the two ends of a road name the road, not a scene
 _ROAD_WORD = r"\s+(?i:road|highway|motorway|route)\b"
 _ROAD_FIRST_END = re.compile(r"[-–]\s?(?:[A-Z][\w’']*\s+){0,2}[A-Z][\w’']*" + _ROAD_WORD)
 _ROAD_SECOND_END = re.compile(_ROAD_WORD)
 _ROAD_PAIR_BEFORE = re.compile(r"[A-Z][\w’']*\s?[-–]$")
 # "according to Yerevan", "per Baku": a place standing for its authorities
-_SOURCE_BEFORE = re.compile(r"\b(?:according to|per|cited by|quoted by|citing)\s+$", re.I)
+_SOURCE_BEFORE_RX = re.compile(r"\b(?:according to|per|cited by|quoted by|citing)\s+$", re.I)
+
+
+# Tried at every place mention: run through their lower-cased twins (see ``CaseFree``).
+_SPEAKER_AFTER = CaseFree(_SPEAKER_AFTER_RX)
+_ORIGIN_BEFORE = CaseFree(_ORIGIN_BEFORE_RX)
+_AFFILIATION_BEFORE = CaseFree(_AFFILIATION_BEFORE_RX)
+_ORG_AFTER = CaseFree(_ORG_AFTER_RX)
+_LOCATIVE_BEFORE = CaseFree(_LOCATIVE_BEFORE_RX)
+_IN_CAPITAL_BEFORE = CaseFree(_IN_CAPITAL_BEFORE_RX)
+_DESTINATION_BEFORE = CaseFree(_DESTINATION_BEFORE_RX)
+_ROUTE_BEFORE = CaseFree(_ROUTE_BEFORE_RX)
+_SOURCE_BEFORE = CaseFree(_SOURCE_BEFORE_RX)
 
 
 def _attr(obj: Any, name: str, default: Any = None) -> Any:
@@ -164,6 +177,7 @@ def find_places(clause: str, gazetteer: GazetteerLike | None, *,
                 window: str = "") -> list[Located]:
     """Places of a clause that can be the scene of what it reports, in text order."""
     out: list[Located] = []
+    low = same_length_lower(clause)  # for the case-insensitive tests (see ``CaseFree``)
     if gazetteer is not None:
         try:
             mentions = gazetteer.find_mentions(clause)
@@ -175,23 +189,23 @@ def find_places(clause: str, gazetteer: GazetteerLike | None, *,
             surface = str(_attr(m, "surface", clause[start:end]))
             if any(s <= start < e for s, e in speaker_spans):
                 continue
-            if _SPEAKER_AFTER.match(clause[end:end + 40]) and not _PREPOSITION_BEFORE.search(
+            if _SPEAKER_AFTER.match(clause, low, end, end + 40) and not _PREPOSITION_BEFORE.search(
                     clause[max(0, start - 10):start]):
                 continue
-            origin = bool(_ORIGIN_BEFORE.search(clause[max(0, start - 30):start]))
-            if _AFFILIATION_BEFORE.search(clause[max(0, start - 30):start]) or (
+            origin = bool(_ORIGIN_BEFORE.search(clause, low, max(0, start - 30), start))
+            if _AFFILIATION_BEFORE.search(clause, low, max(0, start - 30), start) or (
                     last_affiliation is not None and _AFFILIATION_TAIL.fullmatch(
                         clause[last_affiliation:start])):
                 last_affiliation = end
                 continue  # "the head of X community, Y Province": who someone is
             if _HYPHEN_WORD.match(clause[end:end + 2]):
                 continue  # "Azerbaijan-controlled", "Armenian-populated"
-            if _ORG_AFTER.match(clause[end:end + 30]):
+            if _ORG_AFTER.match(clause, low, end, end + 30):
                 continue
             if surface in _CAPITAL_AS_GOVERNMENT and not _IN_CAPITAL_BEFORE.search(
-                    clause[max(0, start - 24):start]):
+                    clause, low, max(0, start - 24), start):
                 continue
-            if _SOURCE_BEFORE.search(clause[max(0, start - 16):start]):
+            if _SOURCE_BEFORE.search(clause, low, max(0, start - 16), start):
                 continue
             speech_site = surface in _CAPITAL_AS_GOVERNMENT and bool(
                 _SPEECH_SITE.match(clause[:start])) and clause[end:end + 1] == ","
@@ -204,16 +218,16 @@ def find_places(clause: str, gazetteer: GazetteerLike | None, *,
             if place is None:
                 continue
             if str(_attr(place, "precision", "")) == "country" and not _LOCATIVE_BEFORE.search(
-                    clause[max(0, start - 16):start]):
+                    clause, low, max(0, start - 16), start):
                 continue  # "Azerbaijan installed a checkpoint": an actor, not a scene
             located = _from_place(place, surface, start, end)
             if start < 40 and _DATELINE.match(clause[:end + 40]) or speech_site:
                 located = dataclasses.replace(located, dateline=True)
             if origin:
                 located = dataclasses.replace(located, origin=True)
-            elif _DESTINATION_BEFORE.search(clause[max(0, start - 30):start]):
+            elif _DESTINATION_BEFORE.search(clause, low, max(0, start - 30), start):
                 located = dataclasses.replace(located, destination=True)
-            elif _ROUTE_BEFORE.search(clause[max(0, start - 30):start]) \
+            elif _ROUTE_BEFORE.search(clause, low, max(0, start - 30), start) \
                     or _ROAD_FIRST_END.match(clause, end) or (
                         _ROAD_SECOND_END.match(clause, end)
                         and _ROAD_PAIR_BEFORE.search(clause, max(0, start - 30), start)):
@@ -226,18 +240,19 @@ def find_places(clause: str, gazetteer: GazetteerLike | None, *,
                 hits = _safe_lookup(gazetteer, city)
                 if hits:
                     out.append(_from_place(hits[0], inst, m.start(), m.end()))
-    low = clause.lower() if clause.isascii() else clause.translate(_IGNORECASE_EXTRA).lower()
+    folded = low if low is not None else lower(clause)
     for (rx, name, precision), (needs, cased) in zip(_AREAS, _AREA_NEEDS, strict=True):
-        if not any(w in (clause if cased else low) for w in needs):
+        if not any(w in (clause if cased else folded) for w in needs):
             continue  # the pattern cannot match without one of these words
-        for m in rx.finditer(clause):
-            if any(p.start <= m.start() < p.end or m.start() <= p.start < m.end() for p in out):
+        for m in rx.finditer(clause, low):
+            s, e = m.span()
+            if any(p.start <= s < p.end or s <= p.start < e for p in out):
                 continue
-            if any(s <= m.start() < e for s, e in speaker_spans):
+            if any(a <= s < b for a, b in speaker_spans):
                 continue
-            if _SPEAKER_AFTER.match(clause[m.end():m.end() + 40]):
+            if _SPEAKER_AFTER.match(clause, low, e, e + 40):
                 continue
-            out.append(area_place(name, precision, gazetteer, m.group(), m.start(), m.end()))
+            out.append(area_place(name, precision, gazetteer, clause[s:e], s, e))
     out.sort(key=lambda p: p.start)
     return out
 

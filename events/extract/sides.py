@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from events.extract.casefold import lower
 from events.outlets import lookup_outlet
 
 ARMENIAN, AZERBAIJANI, THIRD = "armenian", "azerbaijani", "third_party"
@@ -48,6 +49,33 @@ _ATTR_VERBS = (
 )
 _VERB = re.compile(
     r"\b(?:has |have |had |also |later |earlier |immediately |then )*(?:" + _ATTR_VERBS + r")\b")
+
+
+def _trie(words: list[str]) -> str:
+    """A regex for ``words`` written as a trie ("sa(?:id|ys?)"): one test per character."""
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        kids = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not kids:
+            return ""
+        body = kids[0] if len(kids) == 1 else "(?:" + "|".join(kids) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(tree)
+
+
+# Every match of ``_VERB`` has a word starting with one of these (the letters each verb
+# phrase starts with) right after a word boundary: a cheap first scan, since most clauses
+# name no source at all.
+_VERB_STARTS = re.compile(r"\b(?:" + _trie(sorted({
+    re.match(r"[a-z]+", alt).group()  # type: ignore[union-attr]
+    for alt in re.split(r"\|(?![^()]*\))", _ATTR_VERBS)})) + ")")
 _CONCESSIVE = re.compile(r"^(?:Though|Although|Even though|Despite|While)\b[^,]{0,150},")
 _SAY_VERBS = frozenset([
     "said", "says", "stated", "added", "noted", "wrote", "reported", "reports", "announced", "told",
@@ -279,9 +307,6 @@ _LEADING_NP = re.compile(
     r"(?:\s+(?:[a-z-]+\s+){0,2}?(?:ministry|service|office|forces|army|military|government|"
     r"authorities|officials|spokes\w+|command|agency|council|committee|headquarters))?"
     r"(?=\s+[a-z])")
-# The only letters that match an ASCII letter case-insensitively but do not lower-case to
-# it (dotted and dotless i, long s): mapped before the substring tests.
-_IGNORECASE_EXTRA = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 
 
 def _has_any(low: str, words: tuple[str, ...]) -> bool:
@@ -401,7 +426,7 @@ def find_claims(clause: str, *, names: NameBook, last: Claim | None,
     one: an institution named without a country is then that country's, and the
     person names in it are learnt for that side (a later "Dargahli said").
     """
-    low = clause.lower() if clause.isascii() else clause.translate(_IGNORECASE_EXTRA).lower()
+    low = lower(clause)
     mutual = _MUTUAL.search(clause) if _has_any(low, _MUTUAL_NEEDS) else None
     if mutual:
         subject = _subject_before(clause, mutual.start())
@@ -422,7 +447,7 @@ def find_claims(clause: str, *, names: NameBook, last: Claim | None,
         passive_spans.append((m.start(), m.end()))
         speakers.append((m.start(1), _clean(_ON_AT_SPLIT.split(m.group(1))[0])))
     lead = _CONCESSIVE.match(clause)
-    for m in _VERB.finditer(clause):
+    for m in _VERB.finditer(clause) if _VERB_STARTS.search(clause) else ():
         if any(s <= m.start() < e for s, e in passive_spans):
             continue
         before = clause[:m.start()]

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
 from re import _constants as _sre  # the parse tree's opcodes (see ``_required``)
 from re import _parser as _sre_parse
 from typing import Any
+
+from events.extract.casefold import exact_twin, lower, lower_twin, same_length_lower
 
 
 @dataclass(frozen=True, slots=True)
@@ -544,9 +547,6 @@ def _minimal(words: set[str] | frozenset[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
-# The only letters that match an ASCII letter case-insensitively but do not lower-case to
-# it (dotted and dotless i, long s): mapped before the substring tests.
-_IGNORECASE_EXTRA = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 
 
 @functools.cache
@@ -554,35 +554,172 @@ def _alternative_patterns(event_type: str) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(alt, re.IGNORECASE) for alt in _gates(event_type)[0])
 
 
-def _matches(event_type: str, clause: str, low: str) -> Iterator[re.Match[str]]:
-    """``PATTERNS[event_type].finditer(clause)``, without the alternatives that cannot match.
+_RUN = re.compile(r"[a-z]+")
 
-    An alternative whose required words are absent from ``low`` matches nowhere in the
-    clause, so leaving it out changes nothing. The few that remain are searched one by
-    one and merged the way an alternation scans: the leftmost match wins, the earlier
-    alternative at the same position, and scanning resumes where that match ends.
+
+@dataclass(frozen=True, slots=True)
+class _GateIndex:
+    """Every gate word of every type, looked up once per clause.
+
+    Each distinct word set (a type's stems, or one of the sets an alternative needs all of)
+    is a bit, and a clause's bits are those of the sets of which it contains a word. Testing
+    the hundreds of gate words one by one against each clause is most of the cost of typing
+    it; instead the clause is cut into runs of letters, and a word of letters only is in the
+    clause exactly when it is inside one of its runs: ``_run_gates`` answers that per run (runs
+    repeat, words of a language being few), so a clause costs a dictionary look-up per run.
+    A gate word with other characters (" of the ", "air raid") is tested as a substring, but
+    only when a run holds its longest piece of letters, without which it cannot be there.
     """
-    _, needs = _gates(event_type)
-    conjunctions = _conjunctive_gates(event_type)
-    active = []
-    for i, need in enumerate(needs):
-        if need is None:
-            yield from PATTERNS[event_type].finditer(clause)  # may match empty: no shortcut
-            return
-        for words in conjunctions[i]:
-            for word in words:  # plain loops: cheaper than any() on every clause
-                if word in low:
-                    break
-            else:
-                break  # one needed word set is absent: the alternative cannot match
+
+    bits: dict[str, int]  # gate word -> the bits of the sets it is in
+    pieces: dict[str, tuple[int, tuple[str, ...]]]  # letters -> (bits, other words it keys)
+    longest: int  # the longest piece of letters
+    unkeyed: tuple[str, ...]  # gate words without a letter: always tested
+    stem_bits: dict[str, int]  # 0 when the type has no stems (no type-level shortcut)
+    alt_bits: dict[str, tuple[int, ...]]
+    alt_patterns: dict[str, tuple[re.Pattern[str], ...]]  # each alternative on its own
+    # each alternative as searched in a clause that has a lower-cased form: the exact twin
+    # and True (search the lower-cased clause), or the pattern and False (search the clause)
+    alt_searches: dict[str, tuple[tuple[re.Pattern[str], bool], ...]]
+    whole_twins: dict[str, re.Pattern[str] | None]  # exact twins of the whole patterns
+    whole: frozenset[str]  # types with an alternative of unknown needs: always the full scan
+
+
+_GATE_INDEX: _GateIndex | None = None  # set by the first ``_gate_index()``
+
+
+@functools.cache
+def _gate_index() -> _GateIndex:
+    bit_of: dict[frozenset[str], int] = {}
+
+    def bit(words: Sequence[str]) -> int:
+        return bit_of.setdefault(frozenset(words), 1 << len(bit_of))
+
+    stem_bits: dict[str, int] = {}
+    alt_bits: dict[str, tuple[int, ...]] = {}
+    whole = set()
+    for event_type in PATTERNS:
+        stems = _stems(event_type)
+        stem_bits[event_type] = bit(stems) if stems is not None else 0
+        if any(need is None for need in _gates(event_type)[1]):
+            whole.add(event_type)
+        alt_bits[event_type] = tuple(
+            functools.reduce(int.__or__, (bit(words) for words in sets), 0)
+            for sets in _conjunctive_gates(event_type))
+    bits: dict[str, int] = {}
+    for words, b in bit_of.items():
+        for word in words:
+            bits[word] = bits.get(word, 0) | b
+    own: dict[str, int] = {}
+    keyed: dict[str, list[str]] = {}
+    unkeyed = []
+    for word in sorted(bits):
+        if _RUN.fullmatch(word):
+            own[word] = bits[word]
+            continue
+        runs = _RUN.findall(word)
+        if runs:
+            keyed.setdefault(max(runs, key=len), []).append(word)
         else:
-            active.append(i)
-    if len(active) > 4:
-        yield from PATTERNS[event_type].finditer(clause)  # one scan beats many
-        return
-    patterns = _alternative_patterns(event_type)
-    rxs = [patterns[i] for i in active]
-    found = [rx.search(clause) for rx in rxs]
+            unkeyed.append(word)
+    pieces = {p: (own.get(p, 0), tuple(keyed.get(p, ()))) for p in {*own, *keyed}}
+    global _GATE_INDEX
+    _GATE_INDEX = _GateIndex(bits, pieces, max(map(len, pieces)), tuple(unkeyed), stem_bits,
+                             alt_bits, {t: _alternative_patterns(t) for t in PATTERNS},
+                             {t: tuple(_searched(rx) for rx in _alternative_patterns(t))
+                              for t in PATTERNS},
+                             {t: exact_twin(rx) for t, rx in PATTERNS.items()},
+                             frozenset(whole))
+    return _GATE_INDEX
+
+
+_RUN_CACHE_SIZE = 200_000
+_run_cache: dict[str, tuple[int, frozenset[str]]] = {}
+
+
+def _run_gates(run: str) -> tuple[int, frozenset[str]]:
+    """Bits of the letter-only gate words inside ``run``, and the other words it may hold."""
+    found = _run_cache.get(run)
+    if found is not None:
+        return found
+    index = _GATE_INDEX or _gate_index()
+    pieces, longest = index.pieces, index.longest
+    mask, maybe = 0, set()
+    n = len(run)
+    for i in range(n):
+        for j in range(i + 1, min(n, i + longest) + 1):
+            hit = pieces.get(run[i:j])
+            if hit is not None:
+                mask |= hit[0]
+                maybe.update(hit[1])
+    found = (mask, frozenset(maybe))
+    if len(_run_cache) < _RUN_CACHE_SIZE:
+        _run_cache[run] = found
+    return found
+
+
+def _present(low: str) -> int:
+    """The bits of the gate word sets of which ``low`` contains a word (see ``_GateIndex``)."""
+    index = _GATE_INDEX or _gate_index()
+    cache = _run_cache
+    mask = 0
+    maybe: set[str] = set(index.unkeyed)
+    for run in set(_RUN.findall(low)):
+        found = cache.get(run) or _run_gates(run)
+        mask |= found[0]
+        if found[1]:
+            maybe |= found[1]
+    bits = index.bits
+    for word in maybe:
+        if word in low:
+            mask |= bits[word]
+    return mask
+
+
+def _searched(rx: re.Pattern[str]) -> tuple[re.Pattern[str], bool]:
+    """What to search for ``rx``: its exact twin in the lower-cased clause, else itself."""
+    twin = exact_twin(rx)
+    return (rx, False) if twin is None else (twin, True)
+
+
+def _matches(event_type: str, clause: str, low: str | None,
+             present: int) -> list[tuple[int, int]]:
+    """Spans of ``PATTERNS[event_type].finditer(clause)``, without the alternatives that cannot
+    match.
+
+    An alternative whose required words are absent from the clause (``present`` has not all
+    of its bits) matches nowhere in it, so leaving it out changes nothing. The few that remain
+    are searched one by one and merged the way an alternation scans: the leftmost match wins,
+    the earlier alternative at the same position, and scanning resumes where that match ends.
+    Where ``low`` (the clause lower-cased by ``same_length_lower``) is given, each pattern
+    that has an exact twin (see ``exact_twin``) is searched there instead: same spans, less
+    time.
+    """
+    index = _GATE_INDEX or _gate_index()
+    whole = event_type in index.whole  # a pattern that may match empty: no shortcut
+    active: list = []
+    if not whole:
+        needs = index.alt_bits[event_type]
+        pool = index.alt_patterns[event_type] if low is None else index.alt_searches[event_type]
+        # alternative i is possible when needs[i] & present == needs[i] (C-level map)
+        active = list(compress(pool, map(int.__eq__, map(present.__and__, needs), needs)))
+        if not active:
+            return []
+        whole = len(active) > 4  # one scan beats many
+    if whole:
+        twin = index.whole_twins[event_type]
+        if twin is None or low is None:
+            return [m.span() for m in PATTERNS[event_type].finditer(clause)]
+        return [m.span() for m in twin.finditer(low)]
+    if low is None:
+        rxs, texts = active, [clause] * len(active)
+    else:
+        rxs = [rx for rx, _ in active]
+        texts = [low if on_low else clause for _, on_low in active]
+    if len(rxs) == 1:  # (no alternative matches empty: one scan is the merge of one)
+        return [m.span() for m in rxs[0].finditer(texts[0])]
+    found = [rx.search(text) for rx, text in zip(rxs, texts, strict=True)]
+    spans = []
     pos = 0
     while True:
         best = None
@@ -590,33 +727,31 @@ def _matches(event_type: str, clause: str, low: str) -> Iterator[re.Match[str]]:
             if m is None:
                 continue
             if m.start() < pos:
-                m = found[k] = rxs[k].search(clause, pos)
+                m = found[k] = rxs[k].search(texts[k], pos)
                 if m is None:
                     continue
             if best is None or m.start() < best.start():
                 best = m
         if best is None:
-            return
-        yield best
+            return spans
+        spans.append(best.span())
         pos = best.end()
 
 
 def find_type_cues(clause: str) -> list[TypeCue]:
     """Every phrase of the clause that could name an event, in text order."""
     cues: list[TypeCue] = []
-    low = clause.lower()
-    exact_low = clause.translate(_IGNORECASE_EXTRA).lower() if (
-        "\u0130" in clause or "\u0131" in clause or "\u017f" in clause) else low
+    present = _present(clause.lower())
+    low = same_length_lower(clause)
+    exact = _present(low if low is not None else lower(clause)) if (
+        "\u0130" in clause or "\u0131" in clause or "\u017f" in clause) else present
+    stem_bits = (_GATE_INDEX or _gate_index()).stem_bits
     for event_type in PATTERNS:
-        stems = _stems(event_type)
-        if stems is not None:
-            for stem in stems:  # a plain loop: cheaper than any() or a regex
-                if stem in low:
-                    break
-            else:
-                continue
-        for m in _matches(event_type, clause, exact_low):
-            cues.append(TypeCue(event_type, m.start(), m.end(), m.group()))
+        stems = stem_bits[event_type]
+        if stems and not stems & present:
+            continue
+        for start, end in _matches(event_type, clause, low, exact):
+            cues.append(TypeCue(event_type, start, end, clause[start:end]))
     cues.sort(key=lambda c: (c.start, c.end))
     return cues
 
@@ -711,77 +846,109 @@ def is_asserted(clause: str, cue: TypeCue) -> bool:
 
     Looks back within the cue's own comma-delimited segment (a negation does
     not reach across a comma), and inside the cue phrase itself ("the truce
-    never took effect").
+    never took effect"). Each costly case-insensitive test is tried first on the
+    lower-cased clause by its twin (see ``lower_twin``), which only ever skips
+    tests that cannot match.
     """
+    low = same_length_lower(clause)
+    twins = _TWINS
+    if low is None:  # the twins cannot be used: every test runs as written
+        low, twins = clause, _NO_TWINS
     inner = cue.phrase
-    if cue.event_type != "diplomacy" and _NOT_HAPPENED.search(inner) \
-            and not _RELATIVE_VERB.search(inner) \
+    start, end = cue.start, cue.end
+    if cue.event_type != "diplomacy" and twins["nh"].search(low[start:end]) \
+            and _NOT_HAPPENED.search(inner) and not _RELATIVE_VERB.search(inner) \
             and not (cue.event_type == "ceasefire" and _AGREED.match(inner)):
         return False  # ("urged", "called for" are themselves the diplomatic act)
     if cue.event_type == "diplomacy" and inner.lower().startswith("warn") \
-            and (_THREAT_AFTER.search(clause, cue.end) or _THREAT_BEFORE.match(clause)):
+            and (_THREAT_AFTER.search(clause, end) or _THREAT_BEFORE.match(clause)):
         return False
-    if _PLANNED_AFTER.match(clause, cue.end):
+    if twins["plan"].match(low, end) and _PLANNED_AFTER.match(clause, end):
         return False
     if cue.event_type == "shelling" and "struck" in inner.lower() \
-            and _DEAL_BEFORE.search(clause, 0, cue.start):
+            and _DEAL_BEFORE.search(clause, 0, start):
         return False
     if cue.event_type == "casualties" and _NOMINAL_VICTIMS.fullmatch(
-            clause, max(0, cue.start - 4), cue.end):
+            clause, max(0, start - 4), end):
         return False
-    if _FALSE_AFTER.match(clause[cue.end:cue.end + 80]):
+    if twins["false"].match(low[end:end + 80]) and _FALSE_AFTER.match(clause[end:end + 80]):
         return False
-    if _CHARACTERIZED.search(clause[max(0, cue.start - 60):cue.start]):
+    if twins["char"].search(low[max(0, start - 60):start]) \
+            and _CHARACTERIZED.search(clause[max(0, start - 60):start]):
         return False
     if cue.event_type == "offensive" and inner.lower().startswith("hand") \
             and _NOT_TERRITORY.search(clause):
         return False  # bodies, prisoners or patients handed over: no land changes hands
-    if _ENDED_AFTER.match(clause[cue.end:cue.end + 40]):
+    if _ENDED_AFTER.match(clause[end:end + 40]):
         return False
-    before = clause[:cue.start]
-    low_before = before.lower() if before.isascii() else before.translate(
-        _IGNORECASE_EXTRA).lower()
+    before = clause[:start]
+    low_before = low[:start] if twins is _TWINS else lower(before)
     if any(w in low_before for w in _DENIAL_NEEDS):
         denials = list(_DENIAL.finditer(before))
         if denials and not _NEW_CLAIM.search(before, denials[-1].end()):
             return False  # a denial covers what follows it in the clause, up to a new claim
-    if _DISPUTED_AFTER.match(clause[cue.end:cue.end + 60]):
+    if twins["disp"].match(low[end:end + 60]) and _DISPUTED_AFTER.match(clause[end:end + 60]):
         return False
     if _CONCESSION.match(before):
         return False
-    segment = before[max(before.rfind(", "), before.rfind("; ")) + 1:]
+    seg_start = max(before.rfind(", "), before.rfind("; ")) + 1
+    segment = before[seg_start:]
     if _DECADE.search(segment):
         return False
-    if cue.event_type != "diplomacy" and _TOPIC_BEFORE.search(segment):
+    if cue.event_type != "diplomacy" and twins["topic"].search(low[seg_start:start]) \
+            and _TOPIC_BEFORE.search(segment):
         return False
     if cue.event_type == "border_incident" and _DIED_IN_THE.search(before[-40:]):
         return False
-    left = clause[max(0, cue.start - _LOOKBACK):cue.start]
+    lo = max(0, start - _LOOKBACK)
+    left = clause[lo:start]
     cut = max(left.rfind(", "), left.rfind("; "), left.rfind(" — "))
     if cut >= 0:
-        left = left[cut + 2:]
-    claims = list(_NEW_CLAIM.finditer(left))
-    if claims:
-        left = left[claims[-1].end():]  # "denied X and claimed that": what is claimed counts
-    if _ATTEMPT.search(left):
+        lo += cut + 2
+        left = clause[lo:start]
+    if twins["claim"].search(low[lo:start]):
+        claims = list(_NEW_CLAIM.finditer(left))
+        if claims:
+            lo += claims[-1].end()
+            left = clause[lo:start]  # "denied X and claimed that": what is claimed counts
+    low_left = low[lo:start]
+    if twins["attempt"].search(low_left) and _ATTEMPT.search(left):
         return True  # an attempted assault is reported as one
-    if _BACKGROUND.search(left) or _INFINITIVE.search(left):
+    if (twins["bg"].search(low_left) and _BACKGROUND.search(left)) or (
+            twins["inf"].search(low_left) and _INFINITIVE.search(left)):
         return False
-    if cue.event_type == "displacement" and _ENDING.search(left):
+    if cue.event_type == "displacement" and twins["end"].search(low_left) \
+            and _ENDING.search(left):
         return False
-    if cue.event_type != "diplomacy" and (_TEMPORAL.search(left)
-                                          or _OFFSET_BEFORE.search(segment)):
+    if cue.event_type != "diplomacy" and (
+            (twins["temp"].search(low_left) and _TEMPORAL.search(left))
+            or (twins["offset"].search(low[seg_start:start]) and _OFFSET_BEFORE.search(segment))):
         return False
-    if cue.event_type == "diplomacy" and _ACT_VERB.match(inner) and _RECALLED_ACT.search(left):
+    if cue.event_type == "diplomacy" and _ACT_VERB.match(inner) \
+            and twins["act"].search(low_left) and _RECALLED_ACT.search(left):
         return False
-    if cue.event_type == "ceasefire" and _VIOLATED.search(left) and not _YEAR.search(left[-30:]):
+    if cue.event_type == "ceasefire" and twins["viol"].search(low_left) \
+            and _VIOLATED.search(left) and not _YEAR.search(left[-30:]):
         return False  # "violated the ceasefire deal": a violation, told as such elsewhere
     if _RELATIVE_VERB.search(inner):
+        return True
+    if not twins["nh"].search(low_left):
         return True
     hits = list(_NOT_HAPPENED.finditer(left))
     if not hits:
         return True
     return bool(_ONGOING.search(left[hits[-1].end():]))
+
+
+# The pre-tests of ``is_asserted``: lower-cased twins (see ``lower_twin``) of its costly
+# case-insensitive patterns, and twins that always match for text the twins cannot read.
+_TWINS: dict[str, re.Pattern[str]] = {key: lower_twin(rx) for key, rx in (
+    ("nh", _NOT_HAPPENED), ("plan", _PLANNED_AFTER), ("false", _FALSE_AFTER),
+    ("char", _CHARACTERIZED), ("disp", _DISPUTED_AFTER), ("topic", _TOPIC_BEFORE),
+    ("offset", _OFFSET_BEFORE), ("claim", _NEW_CLAIM), ("attempt", _ATTEMPT),
+    ("bg", _BACKGROUND), ("inf", _INFINITIVE), ("end", _ENDING), ("temp", _TEMPORAL),
+    ("act", _RECALLED_ACT), ("viol", _VIOLATED))}
+_NO_TWINS = dict.fromkeys(_TWINS, re.compile(""))
 
 
 # How a statement was made ("told reporters", "wrote on Twitter"): a diplomatic act on its
