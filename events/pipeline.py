@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -688,47 +686,31 @@ def cluster_events(events: Sequence[Event]) -> list[Event]:
 
 # -- corpus level -------------------------------------------------------------
 
-_WORKER_GAZETTEER: Any = None
-
-
-def _init_worker(gazetteer: Any) -> None:
-    global _WORKER_GAZETTEER
-    _WORKER_GAZETTEER = gazetteer
-
-
-def _run_one(article: Article) -> tuple[str, list[Event] | None, str]:
+def _run_one(article: Article, gazetteer: Any) -> tuple[str, list[Event] | None, str]:
     try:
-        return article.id, extract_article(article, gazetteer=_WORKER_GAZETTEER), ""
+        return article.id, extract_article(article, gazetteer=gazetteer), ""
     except Exception as exc:  # one bad article must not stop the corpus
         return article.id, None, f"{type(exc).__name__}: {exc}"
 
 
-def extract_corpus(articles: Iterable[Article], *, gazetteer: Any, workers: int = 1,
+def extract_corpus(articles: Iterable[Article], *, gazetteer: Any,
                    progress: bool = True) -> ExtractResult:
-    """Events of every article, clustered across articles, with a summary."""
+    """Events of every article, clustered across articles, with a summary.
+
+    One process: several cores or machines are Dask's job
+    (:func:`events.distributed.extract_distributed`), which gives the same result.
+    """
     from tqdm import tqdm
 
     articles = list(articles)
     errors: list[CorpusError] = []
     events: list[Event] = []
-    workers = max(1, workers or 1)
-    bar = tqdm(total=len(articles), desc="articles", unit="art", disable=not progress,
-               mininterval=0.5)
     paths = {a.id: a.path for a in articles}
-    if workers == 1 or len(articles) < 2 * workers:
-        _init_worker(gazetteer)
-        results = map(_run_one, articles)
-        for aid, evs, err in results:
-            _collect(aid, evs, err, events, errors, paths)
+    with tqdm(total=len(articles), desc="articles", unit="art", disable=not progress,
+              mininterval=0.5) as bar:
+        for article in articles:
+            _collect(*_run_one(article, gazetteer), events, errors, paths)
             bar.update(1)
-    else:
-        chunk = max(1, min(64, len(articles) // (workers * 8) or 1))
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                 initargs=(gazetteer,)) as pool:
-            for aid, evs, err in pool.map(_run_one, articles, chunksize=chunk):
-                _collect(aid, evs, err, events, errors, paths)
-                bar.update(1)
-    bar.close()
     events = cluster_events(events)
     return ExtractResult(events, errors, summarize(articles, events, errors))
 
@@ -751,10 +733,6 @@ def summarize(articles: Sequence[Article], events: Sequence[Event],
         "by_side": dict(sorted(Counter(e.reporting_side for e in events).items())),
         "failed": len(errors),
     }
-
-
-def default_workers() -> int:
-    return os.cpu_count() or 1
 
 
 __all__ = ["ExtractResult", "cluster_events", "extract_article", "extract_corpus",

@@ -135,7 +135,7 @@ def predicted(scorer: ModuleType, heldout: HeldOut,
     articles, errors = read_corpus(ROOT / "tests" / "data" / heldout.folder)
     assert not errors, f"held-out corpus did not read cleanly: {errors}"
     assert len(articles) == heldout.articles
-    result = extract_corpus(articles, gazetteer=default_gazetteer(), workers=1, progress=False)
+    result = extract_corpus(articles, gazetteer=default_gazetteer(), progress=False)
     assert not result.errors, f"articles failed in the pipeline: {result.errors}"
     out = tmp_path_factory.mktemp(heldout.folder) / "heldout.geojson"
     out.write_text(json.dumps(feature_collection(result.events)), encoding="utf-8")
