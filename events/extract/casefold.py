@@ -60,7 +60,9 @@ def _lowered_source(rx: re.Pattern[str]) -> str | None:
             out.append(src[i:close + 1])
             i = close + 1
             continue
-        out.append(src[i].lower() if "A" <= src[i] <= "Z" else src[i])
+        # any capital, not only ASCII: the text side is lower-cased whole ("Ö" -> "ö")
+        low = src[i].translate(IGNORECASE_EXTRA).lower()
+        out.append(low if len(low) == 1 else src[i])
         i += 1
     return "".join(out)
 

@@ -154,3 +154,13 @@ def test_unchecked_replace_equals_the_checked_one() -> None:
     changes = {"n_articles": 3, "reported_by": ("armenian", "third_party"), "cluster_id": "c1"}
     assert replace_unchecked(ev, **changes) == ev.replace(**changes)
     assert replace_unchecked(ev) == ev
+
+
+def test_twin_of_a_pattern_with_a_non_ascii_capital_matches_like_the_pattern():
+    rx = re.compile(r"\bÖzdemir\b|\bÇanakkale\b", re.IGNORECASE)
+    twin = exact_twin(rx)
+    assert twin is not None
+    for text in ("Minister ÖZDEMIR spoke", "in çanakkale today", "Ozdemir"):
+        low = same_length_lower(text)
+        assert low is not None
+        assert [m.span() for m in twin.finditer(low)] == [m.span() for m in rx.finditer(text)]
