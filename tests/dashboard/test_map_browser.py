@@ -44,15 +44,8 @@ ZOOM = f"""() => {{ const w = document.querySelector("{FRAME}").contentWindow;
   return null; }}"""
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=helpers.CHROMIUM,
-                                      args=helpers.CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+#: The headless Debian Chromium of ``test_browser.py``, one per module.
+browser = helpers.browser
 
 
 @pytest.fixture(scope="module")

@@ -23,21 +23,12 @@ _SPEC.loader.exec_module(helpers)
 Visit, WAIT_MS, FIXTURE = helpers.Visit, helpers.WAIT_MS, helpers.FIXTURE
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=helpers.CHROMIUM,
-                                      args=helpers.CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+#: The headless Debian Chromium of ``test_browser.py``, one per module.
+browser = helpers.browser
 
 
-@pytest.fixture(scope="module")
-def app_url():
-    with helpers.running_app(FIXTURE) as url:
-        yield url
+#: The app on the fixture store, as ``test_browser.py`` runs it.
+app_url = helpers.app_url
 
 
 @pytest.fixture(scope="module")
