@@ -91,6 +91,10 @@ class HeldOut:
     side_accuracy: float
     within_10km: float
 
+    @property
+    def path(self) -> Path:
+        return ROOT / "tests" / "data" / self.folder
+
 
 SETS = {
     "a": HeldOut("heldout", 12, 86, strict_f1=0.94, typed_f1=0.94, side_accuracy=0.95,
@@ -125,14 +129,14 @@ def heldout(request: pytest.FixtureRequest) -> HeldOut:
 
 @pytest.fixture(scope="module")
 def gold(scorer: ModuleType, heldout: HeldOut) -> list[dict]:
-    return scorer.load_gold(ROOT / "tests" / "data" / heldout.folder / "gold.jsonl")
+    return scorer.load_gold(heldout.path / "gold.jsonl")
 
 
 @pytest.fixture(scope="module")
 def predicted(scorer: ModuleType, heldout: HeldOut,
               tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
     """The pipeline's events on the held-out folder, read back as the scorer reads files."""
-    articles, errors = read_corpus(ROOT / "tests" / "data" / heldout.folder)
+    articles, errors = read_corpus(heldout.path)
     assert not errors, f"held-out corpus did not read cleanly: {errors}"
     assert len(articles) == heldout.articles
     result = extract_corpus(articles, gazetteer=default_gazetteer(), progress=False)
@@ -151,8 +155,7 @@ def test_gold_is_well_formed_and_quotes_its_articles(scorer: ModuleType, heldout
                                                      gold: list[dict]):
     """Every gold event uses the vocabularies and quotes its evidence verbatim."""
     assert len(gold) == heldout.gold_events
-    folder = ROOT / "tests" / "data" / heldout.folder
-    texts = {p.stem: p.read_text(encoding="utf-8") for p in folder.glob("*.txt")}
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in heldout.path.glob("*.txt")}
     assert len(texts) == heldout.articles
     for g in gold:
         assert g["event_type"] in scorer.TYPES
