@@ -42,7 +42,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from events.corpus import Article, CorpusError
-from events.pipeline import ExtractResult, cluster_events, extract_article, summarize
+from events.pipeline import (
+    ArticleOutcome,
+    ExtractResult,
+    cluster_events,
+    extract_outcome,
+    summarize,
+)
 from events.schema import Event, RecordError
 from events.store import AppendResult, Store, StoreError, open_store
 
@@ -78,10 +84,6 @@ LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
 
 _TASK_PREFIX = "kcm-extract"
 _log = logging.getLogger(__name__)
-
-#: One article's outcome from a worker: id, its events (None when it failed), the error.
-ArticleOutcome = tuple[str, list[Event] | None, str]
-
 
 class DistributedError(RuntimeError):
     """The cluster could not do the extraction; the message names the scheduler."""
@@ -157,13 +159,7 @@ def extract_partition(articles: Sequence[Article], gazetteer: Any) -> list[Artic
     changed, which is what makes it safe for Dask to run it again after a
     worker died. One failing article is reported and its neighbours go on.
     """
-    out: list[ArticleOutcome] = []
-    for article in articles:
-        try:
-            out.append((article.id, extract_article(article, gazetteer=gazetteer), ""))
-        except Exception as exc:  # one bad article must not cost the partition
-            out.append((article.id, None, f"{type(exc).__name__}: {exc}"))
-    return out
+    return [extract_outcome(article, gazetteer) for article in articles]
 
 
 def pack_partition(articles: Sequence[Article]) -> bytes:

@@ -686,7 +686,12 @@ def cluster_events(events: Sequence[Event]) -> list[Event]:
 
 # -- corpus level -------------------------------------------------------------
 
-def _run_one(article: Article, gazetteer: Any) -> tuple[str, list[Event] | None, str]:
+#: (article id, its events or None when extraction failed, why it failed or "")
+ArticleOutcome = tuple[str, list[Event] | None, str]
+
+
+def extract_outcome(article: Article, gazetteer: Any) -> ArticleOutcome:
+    """One article's events, or why they could not be had: one bad article stops nothing."""
     try:
         return article.id, extract_article(article, gazetteer=gazetteer), ""
     except Exception as exc:  # one bad article must not stop the corpus
@@ -709,7 +714,7 @@ def extract_corpus(articles: Iterable[Article], *, gazetteer: Any,
     with tqdm(total=len(articles), desc="articles", unit="art", disable=not progress,
               mininterval=0.5) as bar:
         for article in articles:
-            _collect(*_run_one(article, gazetteer), events, errors, paths)
+            _collect(*extract_outcome(article, gazetteer), events, errors, paths)
             bar.update(1)
     events = cluster_events(events)
     return ExtractResult(events, errors, summarize(articles, events, errors))
@@ -735,5 +740,5 @@ def summarize(articles: Sequence[Article], events: Sequence[Event],
     }
 
 
-__all__ = ["ExtractResult", "cluster_events", "extract_article", "extract_corpus",
-           "merge_restatements", "summarize"]
+__all__ = ["ArticleOutcome", "ExtractResult", "cluster_events", "extract_article",
+           "extract_corpus", "extract_outcome", "merge_restatements", "summarize"]
