@@ -5,13 +5,17 @@ stay fast at 100,000 and more. These events look like the real ones where it
 matters for speed and for query selectivity: points over the conflict region
 (39-41.5 N, 44.5-48 E), dates from 2016 to 2023 bunched around the known
 escalations, the three reporting sides and the eight event types in uneven
-shares, some events without a point or a date, and coarse dates. Nothing here
-is a claim about what happened: ids and notes say the events are synthetic.
+shares, some events without a point or a date, and coarse dates. Events placed
+only to a district or a region name one of the gazetteer's areas of the region
+and sit at its point, as extracted ones do: real reporting names a few dozen
+areas, not one per event, and the map draws each area once. Nothing here is a
+claim about what happened: ids and notes say the events are synthetic.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import numpy as np
 import pandas as pd
@@ -56,6 +60,14 @@ def synthetic_frame(n: int, *, seed: int = 0) -> pd.DataFrame:
     types = rng.choice(np.array(EVENT_TYPES, dtype=object), size=n, p=_TYPE_SHARES)
     fatalities = np.where(rng.random(n) < 0.3, rng.poisson(2.0, n), -1)
     site = rng.integers(0, 500, n)
+    geo_precision = np.where(no_point, None,
+                             rng.choice(np.array(_GEO_PRECISIONS, dtype=object), size=n,
+                                        p=(0.7, 0.25, 0.05)))
+    place = np.char.add("Site ", site.astype(str)).astype(object)
+    for area_kind, (names, area_lon, area_lat) in _areas().items():
+        rows = np.flatnonzero(geo_precision == area_kind)
+        pick = rng.integers(0, len(names), len(rows))
+        place[rows], lon[rows], lat[rows] = names[pick], area_lon[pick], area_lat[pick]
     ids = np.char.add(f"syn-{seed}-", np.char.zfill(np.arange(n).astype(str), 7))
     frame = pd.DataFrame({
         "event_id": ids.astype(object),
@@ -65,11 +77,9 @@ def synthetic_frame(n: int, *, seed: int = 0) -> pd.DataFrame:
         "event_date": pd.to_datetime(days).where(~undated),
         "date_precision": np.where(undated, None, precision),
         "claimant": [_CLAIMANTS[s] for s in sides],
-        "location_name": np.char.add("Site ", site.astype(str)).astype(object),
-        "place": np.char.add("Site ", site.astype(str)).astype(object),
-        "geo_precision": np.where(no_point, None,
-                                  rng.choice(np.array(_GEO_PRECISIONS, dtype=object), size=n,
-                                             p=(0.7, 0.25, 0.05))),
+        "location_name": place,
+        "place": place.copy(),
+        "geo_precision": geo_precision,
         "lon": np.where(no_point, np.nan, lon),
         "lat": np.where(no_point, np.nan, lat),
         "fatalities": pd.array(np.where(fatalities < 0, None, fatalities), dtype="Int64"),
@@ -97,6 +107,23 @@ def synthetic_events(n: int, *, seed: int = 0) -> list[Event]:
             values["fatalities"] = None
         events.append(Event(**values))
     return events
+
+
+@functools.cache
+def _areas() -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Names and points of the gazetteer's districts and regions inside ``REGION_BBOX``."""
+    from geodata.gazetteer import default_gazetteer
+
+    west, south, east, north = REGION_BBOX
+    out: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    for kind in _GEO_PRECISIONS[1:]:
+        places = sorted((p.name, p.lon, p.lat) for p in default_gazetteer().places
+                        if p.precision == kind and west <= p.lon <= east
+                        and south <= p.lat <= north)
+        names, lons, lats = zip(*places, strict=True)
+        out[kind] = (np.array(names, dtype=object), np.array(lons).round(5),
+                          np.array(lats).round(5))
+    return out
 
 
 def _draw_days(rng: np.random.Generator, n: int) -> np.ndarray:
