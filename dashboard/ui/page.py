@@ -46,8 +46,14 @@ from dashboard.view import view_code
 from events.corrections import current_events
 from events.store import display_location
 
-__all__ = ["KEY_DATES", "KEY_TYPES", "KEY_UNDATED", "PageOptions", "map_page",
-           "parse_options", "side_key"]
+__all__ = ["KEY_DATES", "KEY_EXPORT_OPEN", "KEY_TAB", "KEY_TYPES", "KEY_UNDATED", "TABS",
+           "PageOptions", "map_page", "parse_options", "side_key"]
+
+#: The page's tabs; the open one's label is in the session state under ``KEY_TAB``.
+TABS = ("Map", "Review", "Bring articles in")
+KEY_TAB = "kcm_tab"
+#: True while the export panel is open.
+KEY_EXPORT_OPEN = "kcm_export_open"
 
 
 @dataclass(frozen=True)
@@ -170,13 +176,32 @@ def map_page(app_dir: Path, argv: Sequence[str] | None = None) -> None:
         st.warning(markdown_text(message))
 
     store_key = (options.store, options.articles, stamp)
-    map_tab, review_tab, upload_tab = st.tabs(["Map", "Review", "Bring articles in"])
-    with review_tab:
-        review.review_tab(everything, options.store, store_key=store_key)
-    with upload_tab:
-        upload.upload_tab(options.store)
+    # Only the open tab's content is made and sent (the map tab's always: its sidebar
+    # holds the view). A hidden Review and upload tab cost the opening page a third
+    # of its elements.
+    _keep_entries(review.KEPT_KEYS + upload.KEPT_KEYS)
+    map_tab, review_tab, upload_tab = st.tabs(list(TABS), key=KEY_TAB, on_change="rerun")
+    if review_tab.open:
+        with review_tab:
+            review.review_tab(everything, options.store, store_key=store_key)
+    if upload_tab.open:
+        with upload_tab:
+            upload.upload_tab(options.store)
     with map_tab:
         _workspace(frame, options, store_key, static_root=str(app_dir / "static"))
+
+
+def _keep_entries(keys: Sequence[str]) -> None:
+    """Keep what was typed into these widgets while their tab is closed.
+
+    Streamlit forgets a widget's value in a run that does not draw it; set
+    again as plain state, the value outlives the closed tab and fills the
+    widget when the tab opens.
+    """
+    state = st.session_state
+    for key in keys:
+        if key in state:
+            state[key] = state[key]
 
 
 def _workspace(frame: pd.DataFrame, options: PageOptions, store_key: Hashable,
@@ -234,8 +259,10 @@ def _workspace(frame: pd.DataFrame, options: PageOptions, store_key: Hashable,
                                 _article_texts(options.articles,
                                                data.source_stamp(options.articles)))
     workspace.incident_card(shown, view.selected, key=view_key)
-    with st.expander("Export this view"):
-        workspace.export_panel(shown, view, "Karabakh Conflict Map", key=view_key)
+    export_box = st.expander("Export this view", key=KEY_EXPORT_OPEN, on_change="rerun")
+    if export_box.open:  # made only when asked for: a closed panel still costs the browser
+        with export_box:
+            workspace.export_panel(shown, view, "Karabakh Conflict Map", key=view_key)
     # The map may have moved or selected in this run: the address gets the view as it is now.
     center, zoom = state.get(KEY_PLACE, (None, None))
     mirror_in_address(view.replace(selected=str(state.get(KEY_SELECTED) or ""),

@@ -30,6 +30,8 @@ KEY_PLACE_NAME = "kcm_review_place_name"
 KEY_PLACE = "kcm_review_place"
 KEY_MERGE = "kcm_review_merge"
 KEY_DONE = "kcm_review_done"
+#: Entries kept while the tab is closed (the others belong to the event under review).
+KEPT_KEYS = (KEY_AUTHOR,)
 #: Events offered in the queue at once.
 QUEUE_LENGTH = 200
 

@@ -28,6 +28,8 @@ KEY_RESULT = "kcm_upload_result"
 KEY_KEEP = "kcm_upload_keep"
 KEY_ADD = "kcm_upload_add"
 KEY_ADDED = "kcm_upload_added"
+#: What the analyst typed, kept while the tab is closed (a chosen file cannot be kept).
+KEPT_KEYS = (KEY_PASTE, KEY_PUBLISHED, KEY_OUTLET, KEY_TITLE, KEY_URL)
 
 
 def _extract() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data
+from dashboard.ui.page import KEY_EXPORT_OPEN, KEY_TAB
 from dashboard.ui.sidebar import KEY_CLAIMANTS, KEY_DATES, KEY_TEXT, KEY_TYPES, side_key
 from events.schema import write_geojson
 
@@ -16,10 +17,14 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "streamlit_app.py"
 FIXTURE = ROOT / "tests" / "data" / "events_small.geojson"
 TIMEOUT = 60
+REVIEW = {KEY_TAB: "Review"}
+UPLOAD = {KEY_TAB: "Bring articles in"}
+EXPORT = {KEY_EXPORT_OPEN: True}
 
 
 def run_page(monkeypatch, store: Path, query: dict | None = None,
-             articles: Path | None = None) -> AppTest:
+             articles: Path | None = None, state: dict | None = None) -> AppTest:
+    """The page's first run; ``state`` opens a tab or the export panel as a click would."""
     if articles is None:
         monkeypatch.delenv(data.ARTICLES_ENV, raising=False)
     else:
@@ -28,6 +33,8 @@ def run_page(monkeypatch, store: Path, query: dict | None = None,
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     for key, value in (query or {}).items():
         at.query_params[key] = value
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -197,7 +204,7 @@ def test_an_incident_can_be_chosen_without_selecting_an_event(monkeypatch, tmp_p
 
 
 def test_export_button_gives_the_shown_events(monkeypatch):
-    at = run_page(monkeypatch, FIXTURE, {"side": "armenian"})
+    at = run_page(monkeypatch, FIXTURE, {"side": "armenian"}, state=EXPORT)
     at.selectbox(key="kcm_export_format").set_value("GeoJSON").run()
     at.button(key="kcm_export_make").click().run()
     assert not at.error
@@ -218,15 +225,37 @@ def writable_copy(tmp_path: Path, source: Path = FIXTURE) -> Path:
 def test_bundled_sample_says_review_and_upload_need_a_store_of_ones_own(monkeypatch):
     monkeypatch.delenv(data.STORE_ENV, raising=False)
     monkeypatch.delenv(data.ARTICLES_ENV, raising=False)
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
-    assert not at.exception
-    infos = [i.value for i in at.info]
-    assert sum("bundled sample events are read-only" in i for i in infos) == 2
-    assert not [b for b in at.button if b.key in ("kcm_review_wrong", "kcm_upload_add")]
+    for tab in (REVIEW, UPLOAD):
+        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+        at.session_state[KEY_TAB] = tab[KEY_TAB]
+        at.run()
+        assert not at.exception
+        infos = [i.value for i in at.info]
+        assert sum("bundled sample events are read-only" in i for i in infos) == 1
+        assert not [b for b in at.button if b.key in ("kcm_review_wrong", "kcm_upload_add")]
+
+
+def test_closed_tabs_and_panel_are_not_made_and_keep_what_was_typed(monkeypatch, tmp_path):
+    at = run_page(monkeypatch, writable_copy(tmp_path))
+    keys = {w.key for w in [*at.selectbox, *at.text_area, *at.text_input]}
+    assert "kcm_review_event" not in keys and "kcm_upload_paste" not in keys
+    assert "kcm_export_format" not in keys
+    assert shown(at) == 9  # the map tab is made whatever tab is open
+    at.session_state[KEY_TAB] = "Bring articles in"
+    at.run()
+    at.text_area(key="kcm_upload_paste").input("Half-written made-up report.").run()
+    at.session_state[KEY_TAB] = "Review"
+    at.run()
+    assert "kcm_upload_paste" not in {w.key for w in at.text_area}
+    assert at.selectbox(key="kcm_review_event").value == "fx-009"
+    assert shown(at) == 9
+    at.session_state[KEY_TAB] = "Bring articles in"
+    at.run()
+    assert at.text_area(key="kcm_upload_paste").value == "Half-written made-up report."
 
 
 def test_review_queue_puts_the_least_confident_first(monkeypatch):
-    at = run_page(monkeypatch, FIXTURE)
+    at = run_page(monkeypatch, FIXTURE, state=REVIEW)
     assert at.selectbox(key="kcm_review_event").value == "fx-009"  # confidence 0.3
     assert at.selectbox(key="kcm_review_event").options[1].startswith("fx-007")  # 0.5
 
@@ -234,7 +263,7 @@ def test_review_queue_puts_the_least_confident_first(monkeypatch):
 def test_marking_wrong_needs_a_name_then_survives_reload_and_rerun(monkeypatch, tmp_path):
     store = writable_copy(tmp_path)
     original = store.read_bytes()
-    at = run_page(monkeypatch, store)
+    at = run_page(monkeypatch, store, state=REVIEW)
     at.selectbox(key="kcm_review_event").set_value("fx-001").run()
     at.button(key="kcm_review_wrong").click().run()
     assert any("Give your name" in e.value for e in at.error)
@@ -251,7 +280,7 @@ def test_marking_wrong_needs_a_name_then_survives_reload_and_rerun(monkeypatch, 
 
     events, _ = read_geojson(FIXTURE)
     assert data.add_events(str(store), events).added == 0
-    again = run_page(monkeypatch, store)
+    again = run_page(monkeypatch, store, state=REVIEW)
     assert shown(again) == 8
     options = again.selectbox(key="kcm_review_event").options
     assert any(o.startswith("fx-001") and o.endswith("wrong") for o in options)
@@ -259,7 +288,7 @@ def test_marking_wrong_needs_a_name_then_survives_reload_and_rerun(monkeypatch, 
 
 def test_fixing_type_and_date_changes_the_view(monkeypatch, tmp_path):
     store = writable_copy(tmp_path)
-    at = run_page(monkeypatch, store)
+    at = run_page(monkeypatch, store, state=REVIEW)
     at.text_input(key="kcm_review_author").input("Made-up Reviewer")
     at.selectbox(key="kcm_review_event").set_value("fx-009").run()
     at.selectbox(key="kcm_review_type:fx-009").set_value("protest").run()
@@ -278,7 +307,7 @@ def test_fixing_type_and_date_changes_the_view(monkeypatch, tmp_path):
 
 def test_place_from_the_gazetteer_and_merging_duplicates(monkeypatch, tmp_path, make_event):
     store = both_sides_store(tmp_path, make_event)
-    at = run_page(monkeypatch, store)
+    at = run_page(monkeypatch, store, state=REVIEW)
     at.text_input(key="kcm_review_author").input("Made-up Reviewer")
     at.selectbox(key="kcm_review_event").set_value("inc-am").run()
     at.multiselect(key="kcm_review_merge:inc-am").set_value(["inc-az"]).run()
@@ -303,7 +332,7 @@ ARTICLE = ("Made-up report.\n\nThe Armenian Defence Ministry said on Sunday that
 
 def test_pasted_article_is_extracted_reviewed_and_added(monkeypatch, tmp_path):
     store = writable_copy(tmp_path)
-    at = run_page(monkeypatch, store)
+    at = run_page(monkeypatch, store, state=UPLOAD)
     at.text_area(key="kcm_upload_paste").input(ARTICLE)
     at.date_input(key="kcm_upload_published").set_value(dt.date(2020, 10, 5))
     at.text_input(key="kcm_upload_outlet").input("Made-up Wire").run()
@@ -318,7 +347,7 @@ def test_pasted_article_is_extracted_reviewed_and_added(monkeypatch, tmp_path):
 
 
 def test_upload_without_outlet_or_date_is_refused(monkeypatch, tmp_path):
-    at = run_page(monkeypatch, writable_copy(tmp_path))
+    at = run_page(monkeypatch, writable_copy(tmp_path), state=UPLOAD)
     at.text_area(key="kcm_upload_paste").input(ARTICLE).run()
     at.button(key="kcm_upload_extract").click().run()
     assert any("outlet" in e.value for e in at.error)
@@ -326,7 +355,7 @@ def test_upload_without_outlet_or_date_is_refused(monkeypatch, tmp_path):
 
 def test_binary_upload_gives_a_message_and_adds_nothing(monkeypatch, tmp_path):
     store = writable_copy(tmp_path)
-    at = run_page(monkeypatch, store)
+    at = run_page(monkeypatch, store, state=UPLOAD)
     at.file_uploader(key="kcm_upload_file").set_value(("x.txt", b"ab\x00cd" * 10, "text/plain"))
     at.date_input(key="kcm_upload_published").set_value(dt.date(2020, 10, 5))
     at.text_input(key="kcm_upload_outlet").input("Made-up Wire").run()
@@ -412,7 +441,7 @@ def test_link_text_reaches_notices_only_as_literal_text(monkeypatch):
 
 def test_corrections_show_in_the_export(monkeypatch, tmp_path):
     store = writable_copy(tmp_path)
-    at = run_page(monkeypatch, store, {"side": "armenian"})
+    at = run_page(monkeypatch, store, {"side": "armenian"}, state={**REVIEW, **EXPORT})
     at.text_input(key="kcm_review_author").input("Made-up Reviewer")
     at.selectbox(key="kcm_review_event").set_value("fx-001").run()
     at.button(key="kcm_review_wrong").click().run()
