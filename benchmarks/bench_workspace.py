@@ -91,7 +91,7 @@ def folium_marker_bytes(frame: pd.DataFrame, *, tooltip: bool) -> float:
 
 
 def warm_up() -> None:
-    """Import what the first size would otherwise pay for (scipy, shapely, altair, folium)."""
+    """Import what the first size would otherwise pay for (scipy, shapely, folium)."""
     import folium  # noqa: F401
     import scipy.sparse.csgraph  # noqa: F401
     import scipy.spatial  # noqa: F401

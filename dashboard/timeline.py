@@ -5,21 +5,22 @@ bar on that day it would invent a spike. Events whose date span fits in one
 bin (a day, or a week in the weekly view) are counted in that bin; every other
 event is drawn as a range over its whole span, with a height of its count
 divided by the number of bins it covers, so its area still stands for the
-number of events. The chart carries an interval selection ("brush") on time;
-:func:`brush_range` turns what the page gets back into dates for the filter.
+number of events. The page's timeline (a component of the page's own, plain
+SVG: a Vega chart cost the opening page half a second of the browser's time)
+draws :func:`timeline_data`; dragging across it reports a span, which
+:func:`brush_range` turns into dates for the filter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import json
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from dashboard import style
 from events.schema import SIDE_LABELS, SIDES
 
 #: Bin widths offered: a day, an ISO week (Monday first) or a calendar month.
@@ -31,10 +32,6 @@ DAILY_LIMIT_DAYS = 400
 WEEKLY_LIMIT_DAYS = 1500
 _UNITS = {"D": "day", "W": "week", "M": "month"}
 _EPOCH_MONTH = np.datetime64("1970-01", "M")
-BRUSH = "brush"
-SIDE_COLOURS: dict[str, str] = {
-    "armenian": "#d95f02", "azerbaijani": "#1b9e77", "third_party": "#7570b3",
-}
 _EPOCH = np.datetime64("1970-01-01", "D")
 # 1970-01-01 was a Thursday: shifting by 3 days makes weeks start on Monday.
 _WEEK_SHIFT = 3
@@ -98,109 +95,48 @@ def timeline_frame(frame: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
     return out.sort_values(["kind", "start", "side"], kind="stable").reset_index(drop=True)
 
 
-def timeline_records(tidy: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows of :func:`timeline_frame` as the chart's plain records (ISO dates, side labels).
+def day_number(day: dt.date | pd.Timestamp) -> int:
+    """Days since 1970-01-01: how the timeline sends dates (small integers, no time zone)."""
+    return int((np.datetime64(pd.Timestamp(day).date(), "D") - _EPOCH).astype(np.int64))
 
-    Built column-wise: a few thousand rows (eight years of weeks by three
-    sides) in milliseconds, however many events they count.
+
+def timeline_data(tidy: pd.DataFrame, *, freq: str = "D") -> dict[str, Any]:
+    """Rows of :func:`timeline_frame` as the page's timeline draws them: plain JSON-ready data.
+
+    ``rows`` are ``[start, end, side index, events, height, kind]`` with
+    days as :func:`day_number` (``end`` exclusive), the side as an index
+    into ``sides`` and ``colours``, and kind 0 for a bin and 1 for a range.
+    A few hundred rows at most (eight years of months by three sides, plus the
+    ranges), whatever the number of events: the chart never gets the events.
     """
+    out: dict[str, Any] = {
+        "rows": [], "unit": _UNITS[freq], "unit_label": _UNITS[freq].capitalize(),
+        "sides": [SIDE_LABELS.get(s, s) for s in SIDES],
+        "colours": [style.side_colour(s) for s in SIDES],  # as on the map
+    }
     if tidy.empty:
-        return []
-    out = pd.DataFrame({
-        "start": pd.to_datetime(tidy["start"]).dt.strftime("%Y-%m-%d"),
-        "end": pd.to_datetime(tidy["end"]).dt.strftime("%Y-%m-%d"),
-        "side": tidy["side"].astype(str),
-        "side_label": tidy["side"].map(lambda s: SIDE_LABELS.get(s, s)).astype(str),
-        "events": tidy["events"].astype(np.int64),
-        "height": tidy["height"].astype(float),
-        "kind": tidy["kind"].astype(str),
-    })
-    return out.to_dict("records")
+        return out
+    start = (tidy["start"].to_numpy("datetime64[D]") - _EPOCH).astype(np.int64)
+    end = (tidy["end"].to_numpy("datetime64[D]") - _EPOCH).astype(np.int64)
+    side = tidy["side"].map({s: i for i, s in enumerate(SIDES)}).to_numpy()
+    out["rows"] = [
+        [int(a), int(b), int(c), int(n), round(float(h), 4), int(k == "range")]
+        for a, b, c, n, h, k in zip(start, end, side, tidy["events"], tidy["height"],
+                                    tidy["kind"], strict=True)
+    ]
+    return out
 
 
-def timeline_chart(tidy: pd.DataFrame, *, freq: str = "D", height: int = 160) -> Any:
-    """Altair chart of :func:`timeline_frame`: stacked bars plus translucent ranges, brushable.
+def brush_range(value: Mapping[str, Any] | None) -> tuple[dt.date, dt.date] | None:
+    """Dates of a brushed span from what the timeline reports, or ``None`` without one.
 
-    The data goes in as plain records (ISO dates), so the chart has no size
-    limit imposed by Altair's DataFrame check and its spec is JSON as it is.
+    The timeline reports ``{"brush": [from, to], "n": token}`` with ISO
+    dates; epoch milliseconds are read too. Anything else (nothing brushed,
+    a tampered value) is ``None``.
     """
-    return _chart(timeline_records(tidy), freq=freq, height=height)
-
-
-def _chart(records: list[dict[str, Any]], *, freq: str, height: int) -> Any:
-    import altair as alt
-
-    unit = _UNITS[freq]
-    data = alt.Data(values=records)
-    colour = alt.Color(
-        "side_label:N", title="Reporting side",
-        scale=alt.Scale(domain=[SIDE_LABELS[s] for s in SIDES],
-                        range=[SIDE_COLOURS[s] for s in SIDES]),
-    )
-    brush = alt.selection_interval(name=BRUSH, encodings=["x"])
-    bars = (
-        alt.Chart(data)
-        .transform_filter(alt.datum.kind == "bin")
-        .mark_bar()
-        .encode(
-            x=alt.X("start:T", title=None),
-            x2="end:T",
-            y=alt.Y("sum(events):Q", stack="zero", title=f"Events per {unit}"),
-            color=colour,
-            tooltip=[alt.Tooltip("start:T", title=unit.capitalize()), "side_label:N",
-                     alt.Tooltip("sum(events):Q", title="Events")],
-        )
-        .add_params(brush)
-    )
-    ranges = (
-        alt.Chart(data)
-        .transform_filter(alt.datum.kind == "range")
-        .mark_rect(opacity=0.3)
-        .encode(
-            x="start:T", x2="end:T",
-            y=alt.Y("height:Q", stack="zero"),
-            color=colour,
-            tooltip=[alt.Tooltip("start:T", title="From"), alt.Tooltip("end:T", title="Before"),
-                     "side_label:N", alt.Tooltip("events:Q", title="Events (coarse date)")],
-        )
-    )
-    return alt.layer(bars, ranges).properties(height=height, width="container")
-
-
-@functools.lru_cache(maxsize=8)
-def _spec_template(freq: str, height: int) -> str:
-    """The chart's Vega-Lite spec without data, as JSON text (built by Altair once)."""
-    return json.dumps(_chart([], freq=freq, height=height).to_dict(validate=False))
-
-
-def timeline_spec(tidy: pd.DataFrame, *, freq: str = "D", height: int = 160) -> dict[str, Any]:
-    """The chart as a Vega-Lite dict: Altair's spec, built once, with this data put in.
-
-    Altair checks inline data record by record against the schema (most of a
-    second at a few thousand rows) although the records are plain numbers and
-    strings; the chart itself never changes. So Altair builds the spec once
-    without data, and each call puts its records in, which the page hands to
-    ``st.vega_lite_chart(spec, on_select="rerun")``.
-    """
-    spec = json.loads(_spec_template(freq, int(height)))
-    spec["data"] = {"values": timeline_records(tidy)}
-    return spec
-
-
-def brush_range(selection: Mapping[str, Any] | None) -> tuple[dt.date, dt.date] | None:
-    """Dates of a brushed span from a chart selection, or ``None`` when nothing is brushed.
-
-    Accepts what ``st.altair_chart(..., on_select="rerun")`` returns (its
-    ``selection`` mapping, or the brush's own mapping): a field name mapped to
-    ``[from, to]`` as epoch milliseconds or ISO text.
-    """
-    if not selection:
+    if not isinstance(value, Mapping):
         return None
-    inner = selection.get("selection", selection)
-    inner = inner.get(BRUSH, inner) if isinstance(inner, Mapping) else None
-    if not isinstance(inner, Mapping):
-        return None
-    span = inner.get("start")
+    span = value.get("brush")
     if not isinstance(span, list | tuple) or len(span) != 2:
         return None
     try:

@@ -250,7 +250,9 @@ def _workspace(frame: pd.DataFrame, options: PageOptions, store_key: Hashable,
     _credits()
     undated_view = filter_view.replace(start=None, end=None, include_undated=False)
     workspace.timeline(lambda: apply_view(frame, undated_view) if any_selected else shown,
-                       key=(store_key, repr(undated_view), any_selected))
+                       key=(store_key, repr(undated_view), any_selected),
+                       span=(view.start or bounds[0], view.end or bounds[1])
+                       if bounds and (view.start or view.end) else None)
     left, right = st.columns([3, 2])
     with left:
         workspace.event_table(shown, view_key, view.selected)

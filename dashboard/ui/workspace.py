@@ -9,8 +9,10 @@ Article text is untrusted: whatever reaches HTML here goes through
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 from collections.abc import Callable, Hashable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -26,7 +28,13 @@ from dashboard.incidents import (
 )
 from dashboard.map import date_text, safe_link
 from dashboard.query import sorted_positions
-from dashboard.timeline import brush_range, choose_freq, timeline_frame, timeline_spec
+from dashboard.timeline import (
+    brush_range,
+    choose_freq,
+    day_number,
+    timeline_data,
+    timeline_frame,
+)
 from dashboard.ui import cache
 from dashboard.ui.sidebar import KEY_PLACE, KEY_SELECTED, markdown_text, set_dates
 from dashboard.view import View
@@ -82,12 +90,12 @@ def apply_brush(bounds: tuple[dt.date, dt.date] | None) -> None:
     the analyst can still change the dates by hand afterwards.
     """
     state = st.session_state
-    chart = state.get(KEY_TIMELINE)
-    selection = chart.get("selection") if isinstance(chart, Mapping) else None
-    span = brush_range(selection)
-    if span == state.get(KEY_BRUSH_SEEN):
+    value = state.get(KEY_TIMELINE)
+    token = value.get("n") if isinstance(value, Mapping) else None
+    if token is None or token == state.get(KEY_BRUSH_SEEN):
         return
-    state[KEY_BRUSH_SEEN] = span
+    state[KEY_BRUSH_SEEN] = token
+    span = brush_range(value)
     if span is None or bounds is None:
         return
     low, high = bounds
@@ -96,28 +104,42 @@ def apply_brush(bounds: tuple[dt.date, dt.date] | None) -> None:
         set_dates(start, end)
 
 
+#: Height of the timeline strip, in pixels (bars, axis and legend).
+TIMELINE_HEIGHT = 190
+_TIMELINE_FOLDER = Path(__file__).resolve().parent / "timeline_component"
+
+
+@functools.cache
+def _timeline_component() -> Callable[..., Any]:
+    import streamlit.components.v1 as components
+
+    return components.declare_component("kcm_timeline", path=str(_TIMELINE_FOLDER))
+
+
 def timeline(undated_view_frame: pd.DataFrame | Callable[[], pd.DataFrame],
-             key: Hashable | None = None) -> None:
-    """Events per day (or week) by side, under every filter but the dates; brushable.
+             key: Hashable | None = None,
+             span: tuple[dt.date, dt.date] | None = None) -> None:
+    """Events per day, week or month by side, under every filter but the dates; brushable.
 
     ``undated_view_frame`` is the frame, or a function giving it: with a
-    ``key`` naming what it holds (view and store stamp), the chart's data is
-    aggregated per day or week once per view, and the frame made only then.
-    The chart gets those counts, a few thousand rows, never the events.
+    ``key`` naming what it holds (view and store stamp), the counts are
+    made once per view, and the frame only then. ``span`` is the date
+    filter, drawn as a band. The strip gets the counts, never the events.
     """
     def make() -> dict[str, Any] | None:
         frame = undated_view_frame() if callable(undated_view_frame) else undated_view_frame
         if frame["date_start"].notna().sum() == 0:
             return None
         freq = choose_freq(frame)
-        return timeline_spec(timeline_frame(frame, freq), freq=freq, height=150)
+        return timeline_data(timeline_frame(frame, freq), freq=freq)
 
-    spec = make() if key is None else cache.result("timeline", key, make)
-    if spec is None:
+    made = make() if key is None else cache.result("timeline", key, make)
+    if made is None:
         st.caption("No dated events to draw on the timeline.")
         return
-    st.vega_lite_chart(spec, width="stretch", key=KEY_TIMELINE, on_select="rerun",
-                       selection_mode="brush")
+    band = None if span is None else [day_number(span[0]), day_number(span[1])]
+    _timeline_component()(**{**made, "span": band}, height=TIMELINE_HEIGHT, key=KEY_TIMELINE,
+                          default=None)
     st.caption("Drag across the timeline to set the date filter. Pale ranges are events "
                "dated only to a week, month or year, spread over that span.")
 

@@ -8,14 +8,14 @@ import json
 import pandas as pd
 import pytest
 
+from dashboard import style
 from dashboard.timeline import (
-    BRUSH,
     WEEKLY_LIMIT_DAYS,
     brush_range,
     choose_freq,
-    timeline_chart,
+    day_number,
+    timeline_data,
     timeline_frame,
-    timeline_spec,
 )
 from events.synthetic import synthetic_frame
 from events.table import events_to_frame
@@ -96,47 +96,54 @@ def test_monthly_bins_start_on_the_first_and_count_every_dated_event():
     assert int(tidy["events"].sum()) == int(dated.sum())
 
 
-def test_chart_is_brushable_json(frame):
+def test_timeline_data_is_compact_json_in_the_map_colours(frame):
     tidy = timeline_frame(frame, "D")
-    spec = timeline_spec(tidy, freq="D")
-    text = json.dumps(spec)
-    assert [p["name"] for p in spec["params"]] == [BRUSH]
-    assert spec["params"][0]["select"] == {"type": "interval", "encodings": ["x"]}
-    assert "2020-10-04" in text
-    assert len(spec["layer"]) == 2
-    assert timeline_chart(tidy).to_dict()["params"][0]["name"] == BRUSH  # validates
+    made = timeline_data(tidy, freq="D")
+    json.dumps(made)  # plain JSON, nothing else
+    assert made["unit"] == "day" and made["sides"][0] == "Armenian side"
+    assert made["colours"] == [style.side_colour(s) for s in ("armenian", "azerbaijani",
+                                                              "third_party")]
+    bins = [r for r in made["rows"] if r[5] == 0]
+    ranges = [r for r in made["rows"] if r[5] == 1]
+    day = day_number(dt.date(2020, 10, 4))
+    assert sorted((r[0], r[1], r[2], r[3]) for r in bins) == [(day, day + 1, 0, 2),
+                                                             (day, day + 1, 1, 1)]
+    (month,) = ranges  # the event dated only to October 2020: 31 days at 1/31 a day
+    assert month[0] == day_number(dt.date(2020, 10, 1))
+    assert month[1] == day_number(dt.date(2020, 11, 1))
+    assert month[3] == 1 and month[4] == pytest.approx(1 / 31, abs=1e-4)
 
 
-def test_brush_range_reads_streamlit_selection_shapes():
+def test_day_number_counts_from_1970():
+    assert day_number(dt.date(1970, 1, 1)) == 0
+    assert day_number(dt.date(2020, 10, 4)) == 18539
+    assert day_number(pd.Timestamp("2020-10-04 13:00")) == 18539
+
+
+def test_brush_range_reads_what_the_timeline_reports():
     ms = [pd.Timestamp("2020-10-01").value // 10**6, pd.Timestamp("2020-10-15").value // 10**6]
     expected = (dt.date(2020, 10, 1), dt.date(2020, 10, 15))
-    assert brush_range({"selection": {BRUSH: {"start": ms}}}) == expected
-    assert brush_range({BRUSH: {"start": ms[::-1]}}) == expected
-    assert brush_range({"start": ["2020-10-01T00:00:00", "2020-10-15"]}) == expected
+    assert brush_range({"brush": ["2020-10-01", "2020-10-15"], "n": "1:1"}) == expected
+    assert brush_range({"brush": ["2020-10-15", "2020-10-01"]}) == expected
+    assert brush_range({"brush": ms}) == expected
 
 
-@pytest.mark.parametrize("selection", [
-    None, {}, {"selection": {BRUSH: {}}}, {"selection": {BRUSH: {"start": [1]}}},
-    {"start": ["soon", "later"]}, {"start": [True, False]},
+@pytest.mark.parametrize("value", [
+    None, {}, "2020-10-01", {"brush": []}, {"brush": [1]}, {"brush": "2020-10-01"},
+    {"brush": ["soon", "later"]}, {"brush": [True, False]},
 ])
-def test_brush_range_without_a_span_is_none(selection):
-    assert brush_range(selection) is None
+def test_brush_range_without_a_span_is_none(value):
+    assert brush_range(value) is None
 
 
-def test_spec_carries_the_counts_and_validates_against_vega_lite():
-    import altair as alt
-
+def test_timeline_data_counts_every_dated_event_once():
     frame = synthetic_frame(3000, seed=5)
     tidy = timeline_frame(frame, "W")
-    spec = timeline_spec(tidy, freq="W", height=120)
-    values = spec["data"]["values"]
-    assert len(values) == len(tidy)
-    assert sum(v["events"] for v in values) == int(tidy["events"].sum())
-    assert sum(v["events"] for v in values) == int(
+    rows = timeline_data(tidy, freq="W")["rows"]
+    assert len(rows) == len(tidy)
+    assert sum(r[3] for r in rows) == int(
         (frame["date_start"].notna() & frame["date_end"].notna()).sum())
-    assert {v["kind"] for v in values} == {"bin", "range"}
-    assert values[0]["start"] == tidy["start"].iloc[0].date().isoformat()
-    alt.LayerChart.from_dict(spec, validate=True)  # raises on a spec Vega-Lite would refuse
-    # The data is put into a fresh copy each time: one view's counts never leak into another.
-    other = timeline_spec(tidy.head(3), freq="W", height=120)
-    assert len(other["data"]["values"]) == 3 and len(spec["data"]["values"]) == len(tidy)
+    assert {r[5] for r in rows} == {0, 1}
+    assert rows[0][0] == day_number(tidy["start"].iloc[0])
+    assert all(r[1] > r[0] for r in rows)
+    assert timeline_data(tidy.head(0), freq="W")["rows"] == []

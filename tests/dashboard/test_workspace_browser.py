@@ -21,6 +21,7 @@ _SPEC = importlib.util.spec_from_file_location(
 helpers = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(helpers)
 Visit, WAIT_MS, FIXTURE = helpers.Visit, helpers.WAIT_MS, helpers.FIXTURE
+TIMELINE = "iframe[title='dashboard.ui.workspace.kcm_timeline']"
 
 
 #: The headless Debian Chromium of ``test_browser.py``, one per module.
@@ -105,16 +106,17 @@ def test_brushing_the_timeline_sets_the_date_filter(browser, app_url):
     try:
         page = visit.page
         _metric_is(page, 9)
-        chart = page.locator("[data-testid='stVegaLiteChart'] canvas, "
-                             "[data-testid='stVegaLiteChart'] svg").first
-        chart.wait_for(timeout=WAIT_MS)
+        frame = page.frame_locator(TIMELINE)
+        frame.locator("rect.kcm-bar").first.wait_for(timeout=WAIT_MS)
+        chart = page.locator(TIMELINE)
         chart.scroll_into_view_if_needed()
-        page.wait_for_timeout(800)
         box = chart.bounding_box()
-        # The data run from late September 2020 to mid January 2021 (daily bins); the
-        # right end of the chart is January 2021: brush the last fifth of it.
-        y = box["y"] + box["height"] * 0.45
-        x0, x1 = box["x"] + box["width"] * 0.80, box["x"] + box["width"] * 0.97
+        # The data run from 27 September 2020 to 15 January 2021 (daily bins); the plot
+        # spans the frame but for its axis margins: brush from its last tenth (January
+        # 2021) to past its right end.
+        left, right = box["x"] + 44, box["x"] + box["width"] - 10
+        y = box["y"] + box["height"] * 0.5
+        x0, x1 = left + (right - left) * 0.90, right + 5
         page.mouse.move(x0, y)
         page.mouse.down()
         page.mouse.move(x1, y, steps=10)
@@ -124,6 +126,10 @@ def test_brushing_the_timeline_sets_the_date_filter(browser, app_url):
         _metric_is(page, 2)  # fx-007 and fx-008
         params = _params(page.url)
         assert params["from"][0] >= "2020-12" and params["to"][0] <= "2021-01-15"
+        # The strip is redrawn with the new filter as a band over the brushed span.
+        frame.locator("rect.kcm-span").wait_for(timeout=WAIT_MS)
+        band = frame.locator("rect.kcm-span").bounding_box()
+        assert band["x"] > box["x"] + box["width"] * 0.6
         assert visit.errors == []
     finally:
         visit.close()
