@@ -2,15 +2,25 @@
 
 When Yerevan says a village was shelled on Tuesday and Baku says its positions
 near that village came under fire the same day, the analyst wants the two
-claims side by side, not as two unrelated pins. Two events are linked when
-their date spans overlap and they are at the same canonical place, or both
-are settlement-precise and within ``radius_km`` of each other; an incident is
-a group of linked events that holds claims from at least two sides.
+claims side by side, not as two unrelated pins. An incident is a group of
+linked events that holds claims from at least two sides. Two events are linked
+when they are at the same canonical place and
 
-Only events dated to within ``max_span_days`` are linked: a claim dated just
-"2020" overlaps every day of that year and would chain a whole year into one
-"incident". The work is grouped (sorting, one KD-tree query, a sparse-graph
-component labelling), so 100,000 events take well under a second.
+- are dated to the same day, or to the same span (both "that week"), or
+- one is dated to a day and the other to a span of days holding it: the span
+  joins the first day in it on which that place has claims of its own day;
+
+or when both are settlement-precise, of different sides and dated to the same
+day, and one is the other's nearest such event within ``radius_km``.
+
+The rules keep an incident to one day (with the coarser claims about it) and
+one neighbourhood. Linking every pair of overlapping or nearby claims instead
+chains them: during an offensive, claims a few kilometres apart every day and
+a claim dated only to "last week" joined a whole front and several weeks into
+one "incident" of thousands of claims. Only events dated to within
+``max_span_days`` are linked at all. The work is grouped (sorting, KD-tree
+queries, a sparse-graph component labelling), so 100,000 events take well
+under a second.
 """
 
 from __future__ import annotations
@@ -26,9 +36,6 @@ from events.schema import SIDES
 
 RADIUS_KM = 10.0
 MAX_SPAN_DAYS = 7
-#: Nearest candidates examined per event for the distance rule; in a cluster
-#: denser than this the events are still joined through their nearer neighbours.
-NEIGHBOURS = 8
 _KM_PER_DEG_LAT = 111.32
 #: Columns the incident card shows for each claim.
 CLAIM_COLUMNS: tuple[str, ...] = (
@@ -64,12 +71,12 @@ def link_incidents(frame: pd.DataFrame, *, radius_km: float = RADIUS_KM,
     precise = (frame["geo_precision"].to_numpy()[rows] == "settlement")
     lon = frame["lon"].to_numpy(dtype=float)[rows]
     lat = frame["lat"].to_numpy(dtype=float)[rows]
-    c, d = _nearby_edges(precise & np.isfinite(lon) & np.isfinite(lat), lon, lat, start, end,
-                         radius_km, max_span_days)
+    side = frame["reporting_side"].to_numpy()[rows]
+    c, d = _nearby_edges(precise & np.isfinite(lon) & np.isfinite(lat) & (start == end),
+                         lon, lat, start, side, radius_km)
     src, dst = np.concatenate([a, c]), np.concatenate([b, d])
     graph = coo_matrix((np.ones(src.size, dtype=np.int8), (src, dst)), shape=(n, n))
     _, component = connected_components(graph, directed=False)
-    side = frame["reporting_side"].to_numpy()[rows]
     groups = pd.DataFrame({"c": component, "side": side,
                            "id": frame["event_id"].astype(str).to_numpy()[rows]})
     n_sides = groups.groupby("c")["side"].nunique()
@@ -85,28 +92,39 @@ def link_incidents(frame: pd.DataFrame, *, radius_km: float = RADIUS_KM,
 
 def _same_place_edges(place: np.ndarray, start: np.ndarray,
                       end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Edges joining events of one named place whose spans chain together in time."""
-    order = np.lexsort((start, place))
-    p, s, e = place[order], start[order], end[order]
-    frame = pd.DataFrame({"p": p, "e": e})
-    reach = frame.groupby("p", sort=False)["e"].cummax().to_numpy()
-    prev_reach = np.empty_like(reach)
-    prev_reach[1:] = reach[:-1]
-    same_place = np.zeros(p.size, dtype=bool)
-    same_place[1:] = p[1:] == p[:-1]
-    linked = same_place & (s <= prev_reach) & (p != "")
-    idx = np.flatnonzero(linked)
-    return order[idx - 1], order[idx]
+    """Edges joining events of one named place: same dates, or a span to its first day."""
+    named = np.flatnonzero(place != "")
+    code = pd.factorize(place[named])[0].astype(np.int64)
+    s, e = start[named], end[named]
+    # Same place and same dates: neighbours once sorted by (place, start, end).
+    order = np.lexsort((e, s, code))
+    same = np.flatnonzero((code[order][1:] == code[order][:-1])
+                          & (s[order][1:] == s[order][:-1]) & (e[order][1:] == e[order][:-1]))
+    src, dst = [order[same]], [order[same + 1]]
+    # A span of days joins the first claim of that place dated to a day inside it.
+    single = np.flatnonzero(s == e)
+    if single.size:
+        # Days count from 1970 (five digits): place code and day fit one sortable key.
+        key = code[single] * 1_000_000 + s[single]
+        by_key = np.argsort(key, kind="stable")
+        key = key[by_key]
+        spans = np.flatnonzero(s < e)
+        pos = np.searchsorted(key, code[spans] * 1_000_000 + s[spans])
+        inside = pos < key.size
+        hit = single[by_key[np.minimum(pos, key.size - 1)]]
+        inside &= (code[hit] == code[spans]) & (s[hit] <= e[spans])
+        src.append(spans[inside])
+        dst.append(hit[inside])
+    return named[np.concatenate(src)], named[np.concatenate(dst)]
 
 
-def _nearby_edges(mask: np.ndarray, lon: np.ndarray, lat: np.ndarray, start: np.ndarray,
-                  end: np.ndarray, radius_km: float,
-                  max_span_days: int) -> tuple[np.ndarray, np.ndarray]:
-    """Edges between settlement-precise events within ``radius_km`` whose spans overlap.
+def _nearby_edges(mask: np.ndarray, lon: np.ndarray, lat: np.ndarray, day: np.ndarray,
+                  side: np.ndarray, radius_km: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each event of ``mask`` to its nearest event of ``mask`` of another side, the same day.
 
-    Candidates come from a KD-tree over (x km, y km, scaled mid-day) under the
-    maximum norm, which bounds distance and time at once; each candidate pair
-    is then checked exactly.
+    One KD-tree per side over (x km, y km, day), with days far apart on the
+    last axis, so a nearest-neighbour query within ``radius_km`` only finds
+    events of the same day.
     """
     from scipy.spatial import cKDTree
 
@@ -115,22 +133,28 @@ def _nearby_edges(mask: np.ndarray, lon: np.ndarray, lat: np.ndarray, start: np.
     if idx.size < 2:
         return empty, empty
     lat0 = float(np.nanmean(lat[idx]))
-    x = lon[idx] * _KM_PER_DEG_LAT * math.cos(math.radians(lat0))
-    y = lat[idx] * _KM_PER_DEG_LAT
-    mid = (start[idx] + end[idx]) / 2.0
-    t = (mid - mid.min()) * (radius_km / max(max_span_days, 1))
-    tree = cKDTree(np.column_stack([x, y, t]))
-    k = min(NEIGHBOURS + 1, idx.size)
-    dist, nb = tree.query(np.column_stack([x, y, t]), k=k, p=np.inf,
-                          distance_upper_bound=radius_km)
-    i = np.repeat(np.arange(idx.size), k)
-    j = nb.ravel()
-    found = (j < idx.size) & (j != i) & np.isfinite(dist.ravel())
-    i, j = i[found], j[found]
-    close = np.hypot(x[i] - x[j], y[i] - y[j]) <= radius_km
-    overlap = (start[idx][i] <= end[idx][j]) & (start[idx][j] <= end[idx][i])
-    keep = close & overlap
-    return idx[i[keep]], idx[j[keep]]
+    far = 10.0 * radius_km  # per day: never within the radius
+    points = np.column_stack([lon[idx] * _KM_PER_DEG_LAT * math.cos(math.radians(lat0)),
+                              lat[idx] * _KM_PER_DEG_LAT, (day[idx] - day[idx].min()) * far])
+    best = np.full(idx.size, np.inf)
+    partner = np.full(idx.size, -1, dtype=np.int64)
+    sides = side[idx]
+    for value in pd.unique(sides):
+        own = np.flatnonzero(sides == value)
+        others = np.flatnonzero(sides != value)
+        if not own.size or not others.size:
+            continue
+        dist, nb = cKDTree(points[own]).query(points[others], k=1,
+                                              distance_upper_bound=radius_km)
+        found = np.isfinite(dist)
+        # Ties go to the smaller row position, as a pairwise check would choose.
+        better = found & ((dist < best[others]) | ((dist == best[others])
+                                                   & (own[np.minimum(nb, own.size - 1)]
+                                                      < partner[others])))
+        best[others[better]] = dist[better]
+        partner[others[better]] = own[nb[better]]
+    linked = np.flatnonzero(partner >= 0)
+    return idx[linked], idx[partner[linked]]
 
 
 def incident_table(frame: pd.DataFrame, incident: pd.Series) -> pd.DataFrame:

@@ -73,6 +73,42 @@ def test_a_week_overlapping_the_day_is_linked_but_a_month_is_not(make_event):
     assert ids["month"] == ""
 
 
+def test_a_week_joins_one_day_and_does_not_bridge_two(make_event):
+    frame, inc = link([
+        make_event(event_id="week", reporting_side="third_party",
+                   event_date=DAY - dt.timedelta(days=3), date_precision="week"),
+        make_event(event_id="arm1", event_date=DAY - dt.timedelta(days=1)),
+        make_event(event_id="aze1", reporting_side="azerbaijani",
+                   event_date=DAY - dt.timedelta(days=1)),
+        make_event(event_id="arm2", event_date=DAY + dt.timedelta(days=1)),
+        make_event(event_id="aze2", reporting_side="azerbaijani",
+                   event_date=DAY + dt.timedelta(days=1)),
+    ])
+    ids = by_id(frame, inc)
+    week = frame.set_index("event_id").loc["week"]
+    assert week["date_start"] <= pd.Timestamp(DAY - dt.timedelta(days=1))
+    assert week["date_end"] >= pd.Timestamp(DAY + dt.timedelta(days=1))  # holds both days
+    assert ids["week"] == ids["arm1"] == ids["aze1"] != ""  # its first day with claims
+    assert ids["arm2"] == ids["aze2"] != ""
+    assert ids["arm2"] != ids["arm1"]
+
+
+def test_a_front_of_claims_a_few_km_apart_is_not_one_incident(make_event):
+    # Pairs of claims 3 km apart, pairs 6 km from each other, all on one day: every
+    # claim is within 10 km of the next, but each belongs with its own pair.
+    events = []
+    for pair in range(10):
+        for k, side in enumerate(("armenian", "azerbaijani")):
+            events.append(make_event(event_id=f"p{pair}{side[:2]}", reporting_side=side,
+                                     place=f"Village {pair}-{k}",
+                                     lat=LAT + (pair * 9 + k * 3) * KM_LAT))
+    frame, inc = link(events)
+    sizes = inc[inc != ""].value_counts()
+    assert len(sizes) == 10 and set(sizes) == {2}
+    ids = by_id(frame, inc)
+    assert all(ids[f"p{p}ar"] == ids[f"p{p}az"] for p in range(10))
+
+
 @pytest.mark.parametrize(("km", "linked"), [(8, True), (15, False)])
 def test_nearby_settlements_link_within_ten_km(make_event, km, linked):
     frame, inc = link([
@@ -136,7 +172,7 @@ def test_side_tally_and_sentence(make_event):
 
 
 def _brute_force(frame: pd.DataFrame) -> list[set[str]]:
-    """Incidents by checking every pair (slow, obviously right) for comparison."""
+    """Incidents by the module's rules, one pair at a time (slow, obviously right)."""
     rows = list(frame.itertuples())
     parent = list(range(len(rows)))
 
@@ -146,20 +182,42 @@ def _brute_force(frame: pd.DataFrame) -> list[set[str]]:
             i = parent[i]
         return i
 
+    def days(r):
+        return r.date_start.date(), r.date_end.date()
+
     ok = [not pd.isna(r.date_start) and (r.date_end - r.date_start).days < 7 for r in rows]
+    edges = []
+    # Same place: same dates, or a span and the first day inside it with a one-day claim.
     for i, j in itertools.combinations(range(len(rows)), 2):
         a, b = rows[i], rows[j]
-        if not (ok[i] and ok[j]) or a.date_start > b.date_end or b.date_start > a.date_end:
+        if ok[i] and ok[j] and a.place != "" and a.place == b.place and days(a) == days(b):
+            edges.append((i, j))
+    for i, a in enumerate(rows):
+        if not ok[i] or a.place == "" or a.date_start == a.date_end:
             continue
-        same = a.place != "" and a.place == b.place
-        near = False
-        if a.geo_precision == "settlement" == b.geo_precision and not pd.isna(a.lon) \
-                and not pd.isna(b.lon):
-            lat0 = math.radians((a.lat + b.lat) / 2)
-            dx = (a.lon - b.lon) * 111.32 * math.cos(lat0)
-            near = math.hypot(dx, (a.lat - b.lat) * 111.32) <= 10
-        if same or near:
-            parent[find(i)] = find(j)
+        inside = [j for j, b in enumerate(rows) if ok[j] and b.place == a.place
+                  and b.date_start == b.date_end and a.date_start <= b.date_start <= a.date_end]
+        if inside:
+            first = min(rows[j].date_start for j in inside)
+            edges += [(i, j) for j in inside if rows[j].date_start == first][:1]
+    # Nearby: each settlement event of a day and its nearest other-side one of that day.
+    located = [i for i, r in enumerate(rows) if ok[i] and r.geo_precision == "settlement"
+               and not pd.isna(r.lon) and not pd.isna(r.lat) and r.date_start == r.date_end]
+    lat0 = math.radians(float(np.mean([rows[i].lat for i in located])))
+    for i in located:
+        a = rows[i]
+        best = None
+        for j in located:
+            b = rows[j]
+            if b.reporting_side == a.reporting_side or days(a) != days(b):
+                continue
+            km = math.hypot((a.lon - b.lon) * 111.32 * math.cos(lat0), (a.lat - b.lat) * 111.32)
+            if km <= 10 and (best is None or (km, j) < best):
+                best = (km, j)
+        if best is not None:
+            edges.append((i, best[1]))
+    for i, j in edges:
+        parent[find(i)] = find(j)
     groups: dict[int, set[int]] = {}
     for i in range(len(rows)):
         groups.setdefault(find(i), set()).add(i)
@@ -197,3 +255,6 @@ def test_every_incident_has_two_sides_at_scale():
     assert len(linked) > 1000
     assert linked.groupby("i")["reporting_side"].nunique().min() >= 2
     assert np.all((linked["date_end"] - linked["date_start"]).dt.days < 7)
+    # One day per incident: its claims dated to a day all share that day.
+    one_day = linked[linked["date_start"] == linked["date_end"]]
+    assert one_day.groupby("i")["date_start"].nunique().max() == 1
