@@ -14,6 +14,7 @@ a symbol -> its event selected (its evidence card shown, its id in the link).
 Each wait for the page ends when Streamlit says no run is in flight ("page
 idle"), which also times the whole page after a click, and the bytes the
 server sends over the websocket are counted for the warm open and each click.
+The server's peak memory is read from ``/proc`` once the browsing is done.
 The machine's load average is printed with the figures. Usage::
 
     python benchmarks/bench_page_scale.py [--sizes 10000 100000] [--sample 1000]
@@ -95,6 +96,17 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def peak_rss_gib(pid: int) -> float:
+    """Peak resident memory of a process so far (Linux ``VmHWM``), in GiB; -1 if unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 2**20
+    except OSError:
+        pass
+    return -1.0
 
 
 def timed(action):
@@ -268,6 +280,7 @@ def run_size(size: int, sample: int, browser, workdir: Path) -> dict[str, str]:
     proc, url = start_app(path)
     try:
         result = browse(browser, url, outside)
+        row["server peak memory (GiB)"] = f"{peak_rss_gib(proc.pid):.2f}"
     finally:
         proc.terminate()
         try:
