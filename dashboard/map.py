@@ -20,7 +20,6 @@ made clickable.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import json
 import math
@@ -37,6 +36,7 @@ from folium.template import Template
 from folium.utilities import JsCode, get_obj_in_upper_tree
 
 from dashboard import assets, style
+from dashboard.style import date_text
 from events.schema import EVENT_TYPES, SIDE_LABELS, SIDES, TYPE_LABELS
 
 #: Centre and zoom that frame Nagorno-Karabakh and its surroundings.
@@ -90,35 +90,6 @@ def _missing(value: Any) -> bool:
 
 def _esc(value: Any) -> str:
     return html.escape(str(value), quote=True)
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if _missing(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
-def date_text(value: Any, precision: str | None) -> str:
-    """An event date written as exactly as its precision allows (plain text)."""
-    day = _as_date(value)
-    if day is None:
-        return "date unknown"
-    if precision == "year":
-        return f"{day.year}"
-    if precision == "month":
-        return day.strftime("%B %Y")
-    if precision == "week":
-        return f"week of {day.isoformat()}"
-    return day.isoformat()
 
 
 def safe_link(url: Any) -> str | None:
@@ -201,7 +172,7 @@ def _source_html(row: Mapping[str, Any]) -> str:
         )
     elif title:
         parts.append(f"&ldquo;{title}&rdquo;")
-    published = _as_date(row.get("published"))
+    published = style.as_date(row.get("published"))
     if published:
         parts.append(f"published {published.isoformat()}")
     return ", ".join(parts)

@@ -1074,18 +1074,7 @@ _SHORT_SIDES = {"armenian": "Armenian", "azerbaijani": "Azerbaijani",
 
 
 def _list_cells(row: Mapping[str, Any]) -> list[str]:
-    day = row["event_date"]
-    precision = row["date_precision"]
-    if pd.isna(day):
-        date = "unknown"
-    elif precision == "year":
-        date = f"{day.year}"
-    elif precision == "month":
-        date = day.strftime("%Y-%m")
-    elif precision == "week":
-        date = f"wk {day.date().isoformat()}"
-    else:
-        date = day.date().isoformat()
+    date = style.date_text(row["event_date"], row["date_precision"], short=True)
     place = row["place"] or row["location_name"] or "unknown place"
     if row["geo_precision"] and row["geo_precision"] != "settlement":
         place = f"{place} ({row['geo_precision']})"

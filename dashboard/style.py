@@ -9,7 +9,12 @@ does not suggest a side's territory.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import math
+from typing import Any
+
+import pandas as pd
 
 from events.schema import EVENT_TYPES, SIDE_LABELS, SIDES, TYPE_LABELS
 
@@ -151,3 +156,36 @@ def legend_html() -> str:
             )
     parts.append("</div>")
     return "".join(parts)
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A day from a date, a timestamp or ISO text; None when missing or unreadable."""
+    if value is None or value is pd.NA or value is pd.NaT or \
+            (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, dt.datetime):  # pandas' Timestamp too
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return None
+
+
+def date_text(value: Any, precision: str | None, *, short: bool = False) -> str:
+    """An event date written as exactly as its precision allows (plain text).
+
+    ``short`` is the form of the figure's event list, whose date column is
+    ten characters wide ("2020-10", "wk 2020-10-05").
+    """
+    day = as_date(value)
+    if day is None:
+        return "unknown" if short else "date unknown"
+    if precision == "year":
+        return f"{day.year}"
+    if precision == "month":
+        return day.strftime("%Y-%m" if short else "%B %Y")
+    if precision == "week":
+        return f"{'wk' if short else 'week of'} {day.isoformat()}"
+    return day.isoformat()

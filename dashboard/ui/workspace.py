@@ -26,8 +26,9 @@ from dashboard.incidents import (
     side_tally,
     tally_sentence,
 )
-from dashboard.map import date_text, safe_link
+from dashboard.map import safe_link
 from dashboard.query import sorted_positions
+from dashboard.style import date_text
 from dashboard.timeline import (
     brush_range,
     choose_freq,

@@ -8,13 +8,13 @@ import math
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dashboard import assets, style
 from dashboard.data import boundaries_on
 from dashboard.map import (
     build_map,
-    date_text,
     declutter_towns,
     event_features,
     focus_bounds,
@@ -184,11 +184,21 @@ def test_only_absolute_http_links_are_kept(url, expected):
      ("year", "2020"), (None, "2020-10-04")],
 )
 def test_date_is_written_as_exactly_as_its_precision(precision, expected):
-    assert date_text(dt.date(2020, 10, 4), precision) == expected
+    assert style.date_text(dt.date(2020, 10, 4), precision) == expected
+    assert style.date_text(pd.Timestamp("2020-10-04"), precision) == expected
 
 
-def test_missing_date_is_said_to_be_unknown():
-    assert date_text(None, None) == "date unknown"
+@pytest.mark.parametrize(("precision", "expected"), [
+    ("day", "2020-10-04"), ("week", "wk 2020-10-04"), ("month", "2020-10"), ("year", "2020"),
+])
+def test_short_dates_fit_the_figure_list(precision, expected):
+    assert style.date_text(pd.Timestamp("2020-10-04"), precision, short=True) == expected
+
+
+@pytest.mark.parametrize("missing", [None, pd.NaT, pd.NA, float("nan"), "", "not a date"])
+def test_missing_date_is_said_to_be_unknown(missing):
+    assert style.date_text(missing, None) == "date unknown"
+    assert style.date_text(missing, "day", short=True) == "unknown"
 
 
 def test_legend_lists_every_side_and_type():
