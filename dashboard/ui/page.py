@@ -226,19 +226,19 @@ def _workspace(frame: pd.DataFrame, options: PageOptions, store_key: Hashable,
     located = cache.result("located", view_key, lambda: int(
         (shown["lon"].notna() & shown["lat"].notna()).sum()))
     st.sidebar.metric("Events shown", len(shown))
-    st.sidebar.caption(
-        f"of {len(frame)} in "
-        f"{'the bundled sample' if options.store is None else display_location(options.store)}"
-    )
-    if len(shown) > located:
-        st.sidebar.caption(f"{len(shown) - located} shown event(s) have no place and are "
-                           "not on the map.")
-    st.sidebar.caption("View code (`python -m dashboard export --view CODE`):")
     code = view_code(filter_view) if any_selected else ""
+    where = "the bundled sample" if options.store is None else display_location(options.store)
+    lines = [markdown_text(f"of {len(frame)} in {where}")]
+    if len(shown) > located:
+        lines.append(f"{len(shown) - located} shown event(s) have no place and are not on "
+                     "the map.")
     # Inline code, not st.code: its highlighter is the heaviest script the page loaded
-    # (most of a second of the browser's time when the page opens).
-    st.sidebar.markdown(f"`{code}`" if code else
-                        ("(all events)" if any_selected else "(nothing selected)"))
+    # (most of a second of the browser's time when the page opens). One caption for all
+    # of it: each element drawn costs the opening page time.
+    lines.append("View code (`python -m dashboard export --view CODE`): "
+                 + (f"`{code}`" if code else
+                    ("(all events)" if any_selected else "(nothing selected)")))
+    st.sidebar.caption("  \n".join(lines))
 
     workspace.tally(shown, key=view_key)
     basemap, layers, geo_messages = _load_geodata()

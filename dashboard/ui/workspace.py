@@ -380,18 +380,27 @@ def incident_card(shown: pd.DataFrame, selected: str, key: Hashable | None = Non
     cards = _claim_cards(shown, incident, inc_id) if key is None else \
         cache.result("incident_cards", (key, inc_id),
                      lambda: _claim_cards(shown, incident, inc_id))
-    st.markdown(f"**Incident {html.escape(inc_id)}: claims side by side**")
-    columns = st.columns(len(SIDES))
-    for col, side in zip(columns, SIDES, strict=True):
+    st.markdown(_incident_html(inc_id, cards), unsafe_allow_html=True)
+
+
+def _incident_html(inc_id: str, cards: Mapping[str, tuple[int, str]]) -> str:
+    """The claims side by side as one block (a column per side), escaped.
+
+    One element, not a heading, columns and three elements per side: each
+    element the page draws costs the browser time while the analyst waits.
+    """
+    columns = []
+    for side in SIDES:
         count, html_cards = cards[side]
-        col.markdown(f"**{SIDE_LABELS[side]}** ({count})")
-        if not count:
-            col.caption("no claim")
-        if html_cards:
-            col.markdown(html_cards, unsafe_allow_html=True)
-        if count > CLAIMS_SHOWN:
-            col.caption(f"and {count - CLAIMS_SHOWN} more claims from this side, the "
-                        "earliest shown first.")
+        more = (f'<div class="kcm-more">and {count - CLAIMS_SHOWN} more claims from this '
+                "side, the earliest shown first.</div>") if count > CLAIMS_SHOWN else ""
+        columns.append(f'<div class="kcm-side"><b>{html.escape(SIDE_LABELS[side])}</b> '
+                       f"({count}){'' if count else '<div>no claim</div>'}{html_cards}{more}"
+                       "</div>")
+    return (f"<p><b>Incident {html.escape(inc_id)}: claims side by side</b></p>"
+            '<div class="kcm-incident" style="display: grid; gap: 1rem; '
+            f'grid-template-columns: repeat({len(SIDES)}, minmax(0, 1fr));">'
+            + "".join(columns) + "</div>")
 
 
 def _claim_cards(shown: pd.DataFrame, incident: pd.Series,
