@@ -37,8 +37,7 @@ from events.extract.sides import (
 )
 from events.extract.types import (
     FIRE,
-    find_type_cues,
-    is_asserted,
+    asserted_cues,
     is_generic_fighting,
     is_part_of,
     is_speech_channel,
@@ -69,7 +68,9 @@ _PRESENT_MUTUAL = re.compile(r"\b(?:accuse|blame|trade)\s+(?:each other|one anot
 _BYLINE = re.compile(r"^\s*By\s+([A-Z][\w.’'-]+(?:\s+[A-Z][\w.’'-]+){1,3})\s*$", re.M)
 # Compiled once here rather than inline: the pipeline runs them on every sentence.
 _CAPTION = re.compile(r"\(Photo:|^Photo:|\bPhoto by\b")
-_ENDS_SENTENCE = re.compile(r"[.!?\"”’)]$")
+# What ends a sentence: the last character of a stripped line (a str.endswith test, since a
+# regex anchored with ``$`` is still tried at every character of the sentence).
+_SENTENCE_ENDS = tuple('.!?"”’)')
 _LIST_GAP = re.compile(r"\s*(?:,|and|,\s*and)\s*")
 _PAST = re.compile(r"\b(?:was|were|had)\b")
 _FOUR_DIGITS = re.compile(r"\d{4}")
@@ -110,11 +111,11 @@ def _event_id(*parts: object) -> str:
 def _is_headline(sent: Span, article: Article) -> bool:
     """Headlines, datelines and page furniture: no full stop and short, or the title."""
     text = sent.text.strip()
-    if _CAPTION.search(text):
+    if "Photo" in text and _CAPTION.search(text):  # (every caption pattern says "Photo")
         return True  # a picture caption
     if text.count(",") >= 8 and len(text.split()) <= 2 * (text.count(",") + 1):
         return True  # a keyword line: "defence, Armenia, troops, guns, ..."
-    ends = bool(_ENDS_SENTENCE.search(text))
+    ends = text.endswith(_SENTENCE_ENDS)  # (stripped: no final line break for ``$`` to skip)
     if article.title and text == article.title.strip() and not ends:
         return True
     return sent.paragraph < 6 and not ends and len(text.split()) < 16
@@ -200,18 +201,20 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
             break  # what follows is the site's, not the story's
         if _is_headline(sent, article):
             continue
-        # homonyms are resolved with the places of the last few sentences only
-        context_places = [p for group in recent_places[-3:] for p in group]
+        # homonyms are resolved with the places of the last few sentences only (made for the
+        # first clause that needs them: most sentences tell no event)
+        context_places: list[Any] | None = None
         sent_places: list[Any] = []
-        window = (sentences[sent_no - 1].text + " " if sent_no else "") + sent.text
+        window = ""
         sent_dates = find_dates(sent.text, ref, ref_known=ref_known, year_hint=year_context)
         head = _DATELINE_HEAD.match(sent.text)
         if head:
             # "BAKU, April 4 (Trend) -": the filing date, not the date of what follows
             sent_dates = [d for d in sent_dates if d.start >= head.end()]
         counted = day_offset_mention(sent.text)
-        base = prev_date if prev_date is not None else (
+        base = (prev_date if prev_date is not None else (
             DateMention(-1, -1, ref, "day", "publication date") if ref and ref_known else None)
+        ) if counted else None  # (only a counted day needs it)
         if counted and base is not None:
             m, days = counted
             sent_dates = [d for d in sent_dates if not (d.start < m.end() and m.start() < d.end)]
@@ -222,8 +225,7 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
         explicit = [d for d in sent_dates if not d.future]
         sent_types: list[str] = []
         clauses = split_clauses(sent)
-        clause_cues = [[c for c in find_type_cues(cl.text) if is_asserted(cl.text, c)]
-                       for cl in clauses]
+        clause_cues = [asserted_cues(cl.text) for cl in clauses]
         sent_strikes = [c.event_type for cues in clause_cues for c in cues
                         if c.event_type in STRIKE_TYPES]
         sent_kinds = {c.event_type for cues in clause_cues for c in cues}
@@ -243,6 +245,9 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
                                           outlet.side) or [outlet]
             elif attr.also_outlet:
                 claims = [outlet, *claims]
+            if context_places is None:
+                context_places = [p for group in recent_places[-3:] for p in group]
+                window = (sentences[sent_no - 1].text + " " if sent_no else "") + sent.text
             places = find_places(clause.text, gazetteer, context=context_places, window=window)
             for p in places:
                 if p.precision in ("settlement", "district") and gazetteer is not None:

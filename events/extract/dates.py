@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from events.extract.boundary import word_start
 from events.extract.casefold import exact_twin, same_length_lower
 
 MONTHS = {m: i for i, m in enumerate(
@@ -89,8 +90,6 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(r"(?<![\d-])(?P<year>(?:19[89]|20[0-3])\d)(?![\d-]|s\b)")),
 ]
 _DIGIT = re.compile(r"\d")
-_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-                "dec")
 # What a sentence must contain for each kind of expression to be worth looking for.
 _KIND_NEEDS: dict[str, object] = {
     "md": "month", "dm": "month", "my": "month", "month": "month", "iso": "digit",
@@ -112,6 +111,8 @@ _MONTH_IN = re.compile(_MONTH_RX)
 # What the case-sensitive month and weekday patterns need to find, as written.
 _MONTH_PREFIXES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                    "Dec")
+# One scan for any of them: a sentence without one names no month.
+_MONTH_PREFIX_IN = re.compile("|".join(_MONTH_PREFIXES))
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _FUTURE_BEFORE = re.compile(r"\b(?:until|till|by|before|from|starting|due|scheduled for|on or "
                             r"before|deadline of)\s+(?:the\s+)?$", re.I)
@@ -145,8 +146,10 @@ def _plan(kind: str) -> tuple[str | None, tuple[int, ...]]:
 
 # Each pattern with what it needs and its exact lower-cased twin (None for the case-sensitive
 # ones): the twin finds the same spans in the lower-cased sentence, faster (see ``casefold``);
-# the code below reads the groups of case-insensitive patterns only in lower case.
-_SEARCHES = [(kind, rx, exact_twin(rx), *_plan(kind)) for kind, rx in _PATTERNS]
+# the code below reads the groups of case-insensitive patterns only in lower case. Both are
+# searched through ``word_start`` (from their first letters: see ``events.extract.boundary``).
+_SEARCHES = [(kind, word_start(rx), None if twin is None else word_start(twin), *_plan(kind))
+             for kind, rx, twin in ((kind, rx, exact_twin(rx)) for kind, rx in _PATTERNS)]
 
 def _has_any(low: str, words: tuple[str, ...]) -> bool:
     """``any(w in low for w in words)`` as a plain loop (no generator: it runs very often)."""
@@ -209,7 +212,7 @@ def find_dates(text: str, ref: dt.date | None, *, ref_known: bool = True,
     low = text.lower()
     has_digit = bool(_DIGIT.search(text))
     # month and weekday names only match capitalised ("May", not "may")
-    has_month = _has_any(low, _MONTH_STEMS) and _has_any(text, _MONTH_PREFIXES)
+    has_month = _MONTH_PREFIX_IN.search(text) is not None
     folded: str | None = None
     folded_known = False
     flags = {"digit": has_digit, "month": has_month, "month_or_digit": has_month or has_digit}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from events.extract.casefold import lower
+from events.extract.casefold import exact_twin, lower
 
 _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -36,6 +36,10 @@ _PATTERNS = (
 )
 
 
+# The patterns with their exact lower-cased twins (see ``casefold.exact_twin``), which find
+# the same spans in the lower-cased clause without folding case at every character.
+_SEARCHES = tuple((rx, exact_twin(rx)) for rx in _PATTERNS)
+
 # Every match of the patterns above contains one of these words. A clause without any of
 # them has no death count, which a substring test says far faster than the patterns.
 _DEATH_STEMS = ("kill", "dead", "died", "deaths", "perished", "lost their lives", "victims",
@@ -61,9 +65,11 @@ def find_fatalities(clause: str) -> int | None:
             break
     else:
         return None
-    for rx in _PATTERNS:
-        for m in rx.finditer(clause):
-            value = _value(m.group("n"))
+    same = low if len(low) == len(clause) else None  # ``same_length_lower(clause)``
+    for rx, twin in _SEARCHES:
+        scan = rx.finditer(clause) if twin is None or same is None else twin.finditer(same)
+        for m in scan:
+            value = _value(clause[m.start("n"):m.end("n")])  # (the number as written)
             if value is None or value > 10_000_000:
                 continue
             # "13 were captured, 24 went missing" must not read as deaths

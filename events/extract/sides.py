@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from events.extract.casefold import lower
+from events.extract.boundary import word_start
+from events.extract.casefold import CaseFree, lower, same_length_lower
 from events.outlets import lookup_outlet
 
 ARMENIAN, AZERBAIJANI, THIRD = "armenian", "azerbaijani", "third_party"
@@ -90,6 +91,9 @@ _PASSIVE_BY = re.compile(
 _REDUCED_PASSIVE = re.compile(
     r"\b(?:announced|reported|confirmed|released|published|declared)\s+"
     r"(?:[^,.;]{0,30}?\s)?by\s+((?:the\s+)?[A-Z][^,.;]*)")
+# Both searched from the first letters of their verbs (see ``events.extract.boundary``).
+_PASSIVE_SEARCH = word_start(_PASSIVE_BY)
+_REDUCED_SEARCH = word_start(_REDUCED_PASSIVE)
 _MUTUAL = re.compile(
     r"\b(?:accus\w+|blam\w+|fault\w*)\s+(?:each other|one another)\b|\btraded (?:blame|accusations|"
     r"charges)\b|\btrad(?:e|ing) (?:blame|accusations)\b|\bmutual (?:claims|accusations|"
@@ -103,8 +107,11 @@ _PRONOUN = re.compile(r"^(?:it|they|he|she|the (?:ministry|agency|statement|spok
 _STOP_SUBJECT = re.compile(
     r"^(?:that|which|who|and|as|after|before|when|while|but|also|in turn|however|meanwhile|"
     r"earlier|later|then|both|on \w+|today|yesterday)$", re.I)
-_BOUNDARY = re.compile(r",\s+|;\s+|:\s+|[“”\"()]|\s[—–]\s|\bthat\s+|\bwhich\s+|\bwho\s+|"
-                       r"\b(?i:what|when|where|though|although|if|as|after|before)\s+")
+# (the same separators as ``,\s+|;\s+|:\s+|[“”"()]|\s[—–]\s|\bthat\s+|\bwhich\s+|\bwho\s+|
+# \b(?i:what|...)\s+``, grouped: no two of them can match at the same place, so grouping
+# changes no split, but the engine tries four alternatives at each character instead of nine)
+_BOUNDARY = re.compile(r"[,;:]\s+|[“”\"()]|\s[—–]\s|\b(?:that|which|who|"
+                       r"(?i:what|when|where|though|although|if|as|after|before))\s+")
 # Words that carry a side. The first cue in a claimant decides ("Russian
 # Defense Ministry" is Russian even if "Azerbaijani" follows later).
 _SIDE_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -175,10 +182,16 @@ class NameBook:
         return None
 
 
+# The side cues run through their lower-cased twins (see ``CaseFree``): asked of every
+# claimant and every name the article ties to a side.
+_SIDE_CUE_SEARCHES = tuple((CaseFree(pattern), side) for pattern, side in _SIDE_CUES)
+
+
 def _side_by_cue(text: str) -> str | None:
     best: tuple[int, str] | None = None
-    for pattern, side in _SIDE_CUES:
-        m = pattern.search(text)
+    low = same_length_lower(text)
+    for pattern, side in _SIDE_CUE_SEARCHES:
+        m = pattern.search(text, low)
         if m and (best is None or m.start() < best[0]):
             best = (m.start(), side)
     return best[1] if best else None
@@ -199,6 +212,9 @@ def _side_by_surname(text: str) -> str | None:
 # "Trend's correspondent", "an APA reporter": the outlet's own staff speak for the outlet
 _STAFF = re.compile(r"^(?:the\s+|an?\s+)?(.+?)(?:['’]s)?\s+(?:own\s+)?(?:correspondents?|"
                     r"reporters?|journalists?|crew|team|photographers?|stringers?)\b", re.I)
+# Every match of ``_STAFF`` contains one of these (lower case): most claimants hold none.
+_STAFF_NEEDS = ("correspondent", "reporter", "journalist", "crew", "team", "photographer",
+                "stringer")
 
 
 def side_of_claimant(claimant: str, names: NameBook | None = None) -> str | None:
@@ -206,7 +222,7 @@ def side_of_claimant(claimant: str, names: NameBook | None = None) -> str | None
     hit = lookup_outlet(claimant)
     if hit:
         return hit[1]
-    staff = _STAFF.match(claimant)
+    staff = _STAFF.match(claimant) if _has_any(lower(claimant), _STAFF_NEEDS) else None
     if staff:
         hit = lookup_outlet(staff.group(1))
         if hit:
@@ -221,11 +237,17 @@ def side_of_claimant(claimant: str, names: NameBook | None = None) -> str | None
     return _side_by_surname(claimant)
 
 
-_NAME_RUN = r"((?:[A-Z][\w’'-]+\s+){0,4}[A-Z][\w’'-]+)"
+# A capital first, outside any repeat: the regex engine then skips straight to the capitals
+# of the text instead of trying the whole pattern at every character. The repeats are
+# possessive: a name ends at a whole word (the next character is a space or what follows the
+# name, never a letter), so giving characters or words back can never make a match; it only
+# cost the engine its tries (same matches).
+_NAME_RUN = r"([A-Z][\w’'-]++(?:\s++[A-Z][\w’'-]++){0,4}+)"
 _CUE_WORDS = (r"(?:Armenian|Armenia['’]s|Azerbaijani|Azerbaijan['’]s|Azeri|Karabakh|Artsakh|"
               r"Nagorno-Karabakh['’]s|Karabakh['’]s|Russian|Russia['’]s|Turkish|Turkey['’]s|"
               r"French|France['’]s|American|U\.S\.|US|Iranian|Georgian|British|German|EU)")
-_BEFORE_NAME = re.compile(r"\b" + _CUE_WORDS + r"\s+" + _NAME_RUN)
+# (searched from the capitals of the cue words: see ``events.extract.boundary``)
+_BEFORE_NAME = word_start(re.compile(r"\b" + _CUE_WORDS + r"\s+" + _NAME_RUN))
 _APPOSITION = re.compile(_NAME_RUN + r",\s+(?:(?:an?|the)\s+)?[a-z][^,]{0,60}?\b" + _CUE_WORDS)
 
 
@@ -246,10 +268,12 @@ def learn_names(text: str, names: NameBook) -> None:
 # Compiled once here rather than inline: they run for every attribution verb.
 _LEAD_CONJUNCTION = re.compile(r"^(?:and|but|while|meanwhile|however|also|then|in turn)\s+",
                                re.I)
-_TRAILING_TIME = re.compile(r"\s+(?:on|at|late|early|earlier|later)\s+.*$")
-_TRAILING_MEDIUM = re.compile(r"\s+in\s+(?:a|an|the|his|her|its|their)\s+(?:statement|interview|"
+# (``\s\s*`` is ``\s+`` written so that the regex engine sees a class first and skips straight
+# to the spaces instead of trying the pattern at every character: the same matches)
+_TRAILING_TIME = re.compile(r"\s\s*(?:on|at|late|early|earlier|later)\s+.*$")
+_TRAILING_MEDIUM = re.compile(r"\s\s*in\s+(?:a|an|the|his|her|its|their)\s+(?:statement|interview|"
                               r"afternoon|morning|evening|post|message|briefing)\b.*$")
-_TRAILING_ADVERB = re.compile(r"\s+(?:(?:did|does|do|has|have|had)(?:\s+not)?(?:\s+\w+ly)?"
+_TRAILING_ADVERB = re.compile(r"\s\s*(?:(?:did|does|do|has|have|had)(?:\s+not)?(?:\s+\w+ly)?"
                               r"(?:\s+yet)?|also|later|earlier|immediately|then|both|"
                               r"previously)$", re.I)
 _AND_START = re.compile(r"\s*and\s")
@@ -261,7 +285,7 @@ _SOURCE_NOUN = re.compile(
     r"spokes\w+|minister|president|ombudsman|envoy|ambassador|commander|mayor|"
     r"governor|diplomat|leader\w*)\b", re.I)
 _PHRASE = re.compile(r"\s*((?:the\s+)?[^,;.“”\"()]{2,100})")
-_PHRASE_END = re.compile(r"\s+(?:on|in|at|that|who|which|reports?|reported|said|says)\s+")
+_PHRASE_END = re.compile(r"\s\s*(?:on|in|at|that|who|which|reports?|reported|said|says)\s+")
 _SOURCE_WORD = re.compile(
     r"\b(?:officials?|authorities|ministry|ministries|military|army|forces|side|"
     r"government|spokes\w+|leader\w*|media|agency|sources?|president|minister|"
@@ -270,7 +294,7 @@ _SOURCE_WORD = re.compile(
 _CAPITAL = re.compile(r"[A-Z]")
 _AND_SPLIT = re.compile(r",?\s+and\s+")
 _DEFENCE_MINISTRY = re.compile(r"defen[cs]e ministr", re.I)
-_ON_AT_SPLIT = re.compile(r"\s+(?:on|at)\s")
+_ON_AT_SPLIT = re.compile(r"\s\s*(?:on|at)\s")
 _TO_BE_AFTER = re.compile(r"\s+to\s+(?:be|have)\b")
 _BE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being)\s+$")
 _WHAT_BEFORE = re.compile(r"\bwhat\s+\w+\s+(?:\w+\s+)?$")
@@ -296,7 +320,7 @@ _MUTUAL_NEEDS = ("each other", "one another", "trad", "mutual ", " the other", "
 _MUTUAL_TRAILING = re.compile(r",\s*(?:with\s+)?(?:each|both)\s+(?:side|sides|party|parties|"
                               r"country|countries)?\s*\w*ing\b|,\s*(?:blaming|accusing)\s",
                               re.I)
-_ACCORDING_NEEDS = ("according to", "per", "cit", "quoted by")
+_ACCORDING_NEEDS = ("according to", "per", "citing", "cited by", "quoted by")
 # "X gave a different account, saying ...": the subject of the clause makes the claim
 _PARTICIPLE = re.compile(r",\s+(?:saying|alleging|claiming|insisting|stressing|adding|stating|"
                          r"asserting|charging)\b")
@@ -439,7 +463,7 @@ def find_claims(clause: str, *, names: NameBook, last: Claim | None,
     speakers: list[tuple[int, str]] = []
     channels: list[tuple[int, str]] = []
     passive_spans = []
-    passives = [*_PASSIVE_BY.finditer(clause), *_REDUCED_PASSIVE.finditer(clause)] \
+    passives = [*_PASSIVE_SEARCH.finditer(clause), *_REDUCED_SEARCH.finditer(clause)] \
         if "by" in clause else []
     for m in passives:
         if any(s <= m.start() < e for s, e in passive_spans):

@@ -17,6 +17,7 @@ from re import _constants as _sre  # the parse tree's opcodes (see ``_required``
 from re import _parser as _sre_parse
 from typing import Any
 
+from events.extract.boundary import WordStart, word_start
 from events.extract.casefold import exact_twin, lower, lower_twin, same_length_lower
 
 
@@ -555,6 +556,8 @@ def _alternative_patterns(event_type: str) -> tuple[re.Pattern[str], ...]:
 
 
 _RUN = re.compile(r"[a-z]+")
+# A pattern, or a ``WordStart`` that searches it faster: either answers ``search``/``finditer``.
+_Searcher = WordStart | re.Pattern[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -577,11 +580,14 @@ class _GateIndex:
     unkeyed: tuple[str, ...]  # gate words without a letter: always tested
     stem_bits: dict[str, int]  # 0 when the type has no stems (no type-level shortcut)
     alt_bits: dict[str, tuple[int, ...]]
-    alt_patterns: dict[str, tuple[re.Pattern[str], ...]]  # each alternative on its own
+    alt_masks: dict[str, int]  # every bit any alternative of the type needs
+    # (each searched through ``word_start``: the patterns that start with a word boundary are
+    # searched from their first letters, see ``events.extract.boundary``)
+    alt_patterns: dict[str, tuple[_Searcher, ...]]  # each alternative on its own
     # each alternative as searched in a clause that has a lower-cased form: the exact twin
     # and True (search the lower-cased clause), or the pattern and False (search the clause)
-    alt_searches: dict[str, tuple[tuple[re.Pattern[str], bool], ...]]
-    whole_twins: dict[str, re.Pattern[str] | None]  # exact twins of the whole patterns
+    alt_searches: dict[str, tuple[tuple[_Searcher, bool], ...]]
+    whole_twins: dict[str, _Searcher | None]  # exact twins of the whole patterns
     whole: frozenset[str]  # types with an alternative of unknown needs: always the full scan
 
 
@@ -625,10 +631,13 @@ def _gate_index() -> _GateIndex:
     pieces = {p: (own.get(p, 0), tuple(keyed.get(p, ()))) for p in {*own, *keyed}}
     global _GATE_INDEX
     _GATE_INDEX = _GateIndex(bits, pieces, max(map(len, pieces)), tuple(unkeyed), stem_bits,
-                             alt_bits, {t: _alternative_patterns(t) for t in PATTERNS},
+                             alt_bits, {t: functools.reduce(int.__or__, needs, 0)
+                                        for t, needs in alt_bits.items()},
+                             {t: tuple(map(word_start, _alternative_patterns(t)))
+                              for t in PATTERNS},
                              {t: tuple(_searched(rx) for rx in _alternative_patterns(t))
                               for t in PATTERNS},
-                             {t: exact_twin(rx) for t, rx in PATTERNS.items()},
+                             {t: _twin_searcher(rx) for t, rx in PATTERNS.items()},
                              frozenset(whole))
     return _GATE_INDEX
 
@@ -676,10 +685,42 @@ def _present(low: str) -> int:
     return mask
 
 
-def _searched(rx: re.Pattern[str]) -> tuple[re.Pattern[str], bool]:
+def _searched(rx: re.Pattern[str]) -> tuple[_Searcher, bool]:
     """What to search for ``rx``: its exact twin in the lower-cased clause, else itself."""
     twin = exact_twin(rx)
-    return (rx, False) if twin is None else (twin, True)
+    return (word_start(rx), False) if twin is None else (word_start(twin), True)
+
+
+def _twin_searcher(rx: re.Pattern[str]) -> _Searcher | None:
+    """The exact twin of ``rx`` (see ``exact_twin``), searched through ``word_start``."""
+    twin = exact_twin(rx)
+    return None if twin is None else word_start(twin)
+
+
+# The alternatives of a type that a clause can match, by the gate bits of the clause that
+# the type's alternatives need (see ``_active``): few combinations recur, so most clauses
+# look their alternatives up instead of testing every alternative's bits.
+_ACTIVE_CACHE_SIZE = 100_000
+_active_cache: dict[tuple[str, int, bool], tuple] = {}
+
+
+def _active(index: _GateIndex, event_type: str, present: int, raw: bool) -> tuple:
+    """The alternatives of ``event_type`` whose needed gate words ``present`` all has, in order.
+
+    From ``alt_patterns`` when ``raw`` (no lower-cased clause), else from ``alt_searches``.
+    Which they are depends only on the bits of ``present`` that some alternative of the type
+    needs, so that is what the answer is kept by.
+    """
+    key = (event_type, present & index.alt_masks[event_type], raw)
+    active = _active_cache.get(key)
+    if active is None:
+        needs = index.alt_bits[event_type]
+        pool = index.alt_patterns[event_type] if raw else index.alt_searches[event_type]
+        # alternative i is possible when needs[i] & present == needs[i] (C-level map)
+        active = tuple(compress(pool, map(int.__eq__, map(present.__and__, needs), needs)))
+        if len(_active_cache) < _ACTIVE_CACHE_SIZE:
+            _active_cache[key] = active
+    return active
 
 
 def _matches(event_type: str, clause: str, low: str | None,
@@ -697,12 +738,9 @@ def _matches(event_type: str, clause: str, low: str | None,
     """
     index = _GATE_INDEX or _gate_index()
     whole = event_type in index.whole  # a pattern that may match empty: no shortcut
-    active: list = []
+    active: Sequence = ()
     if not whole:
-        needs = index.alt_bits[event_type]
-        pool = index.alt_patterns[event_type] if low is None else index.alt_searches[event_type]
-        # alternative i is possible when needs[i] & present == needs[i] (C-level map)
-        active = list(compress(pool, map(int.__eq__, map(present.__and__, needs), needs)))
+        active = _active(index, event_type, present, low is None)
         if not active:
             return []
         whole = len(active) > 4  # one scan beats many
@@ -740,9 +778,24 @@ def _matches(event_type: str, clause: str, low: str | None,
 
 def find_type_cues(clause: str) -> list[TypeCue]:
     """Every phrase of the clause that could name an event, in text order."""
+    return _type_cues(clause, same_length_lower(clause))
+
+
+def asserted_cues(clause: str) -> list[TypeCue]:
+    """The cues of ``find_type_cues`` that ``is_asserted`` keeps, in text order.
+
+    The same answer as testing each cue on its own, with the clause lower-cased once for
+    the finding and all the tests instead of once for each.
+    """
+    low = same_length_lower(clause)
+    cues = _type_cues(clause, low)
+    return [c for c in cues if _asserted(clause, c, low)] if cues else cues
+
+
+def _type_cues(clause: str, low: str | None) -> list[TypeCue]:
+    """``find_type_cues``, given ``low = same_length_lower(clause)``."""
     cues: list[TypeCue] = []
     present = _present(clause.lower())
-    low = same_length_lower(clause)
     exact = _present(low if low is not None else lower(clause)) if (
         "\u0130" in clause or "\u0131" in clause or "\u017f" in clause) else present
     stem_bits = (_GATE_INDEX or _gate_index()).stem_bits
@@ -850,7 +903,11 @@ def is_asserted(clause: str, cue: TypeCue) -> bool:
     lower-cased clause by its twin (see ``lower_twin``), which only ever skips
     tests that cannot match.
     """
-    low = same_length_lower(clause)
+    return _asserted(clause, cue, same_length_lower(clause))
+
+
+def _asserted(clause: str, cue: TypeCue, low: str | None) -> bool:
+    """``is_asserted``, given ``low = same_length_lower(clause)``."""
     twins = _TWINS
     if low is None:  # the twins cannot be used: every test runs as written
         low, twins = clause, _NO_TWINS
@@ -883,7 +940,7 @@ def is_asserted(clause: str, cue: TypeCue) -> bool:
         return False
     before = clause[:start]
     low_before = low[:start] if twins is _TWINS else lower(before)
-    if any(w in low_before for w in _DENIAL_NEEDS):
+    if any(map(low_before.__contains__, _DENIAL_NEEDS)):  # (C-level: no generator frames)
         denials = list(_DENIAL.finditer(before))
         if denials and not _NEW_CLAIM.search(before, denials[-1].end()):
             return False  # a denial covers what follows it in the clause, up to a new claim
@@ -942,12 +999,17 @@ def is_asserted(clause: str, cue: TypeCue) -> bool:
 
 # The pre-tests of ``is_asserted``: lower-cased twins (see ``lower_twin``) of its costly
 # case-insensitive patterns, and twins that always match for text the twins cannot read.
-_TWINS: dict[str, re.Pattern[str]] = {key: lower_twin(rx) for key, rx in (
-    ("nh", _NOT_HAPPENED), ("plan", _PLANNED_AFTER), ("false", _FALSE_AFTER),
-    ("char", _CHARACTERIZED), ("disp", _DISPUTED_AFTER), ("topic", _TOPIC_BEFORE),
-    ("offset", _OFFSET_BEFORE), ("claim", _NEW_CLAIM), ("attempt", _ATTEMPT),
-    ("bg", _BACKGROUND), ("inf", _INFINITIVE), ("end", _ENDING), ("temp", _TEMPORAL),
-    ("act", _RECALLED_ACT), ("viol", _VIOLATED))}
+# Those only searched (not matched at a position) go through ``word_start``: the ones that
+# start with a word boundary are searched from their first letters.
+_MATCHED_TWINS = ("plan", "false", "disp")
+_TWINS: dict[str, _Searcher] = {
+    key: lower_twin(rx) if key in _MATCHED_TWINS else word_start(lower_twin(rx))
+    for key, rx in (
+        ("nh", _NOT_HAPPENED), ("plan", _PLANNED_AFTER), ("false", _FALSE_AFTER),
+        ("char", _CHARACTERIZED), ("disp", _DISPUTED_AFTER), ("topic", _TOPIC_BEFORE),
+        ("offset", _OFFSET_BEFORE), ("claim", _NEW_CLAIM), ("attempt", _ATTEMPT),
+        ("bg", _BACKGROUND), ("inf", _INFINITIVE), ("end", _ENDING), ("temp", _TEMPORAL),
+        ("act", _RECALLED_ACT), ("viol", _VIOLATED))}
 _NO_TWINS = dict.fromkeys(_TWINS, re.compile(""))
 
 
