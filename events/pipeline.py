@@ -272,6 +272,13 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
             if sent_kinds & {"shelling", "offensive", "protest"}:
                 # generic fighting words add nothing to a strike, an assault or a protest
                 cues = [c for c in cues if not is_generic_fighting(c)] or cues
+            running = any(c.event_type == "casualties" for c in cues) and \
+                _RUNNING_TOLL.search(clause.text) is not None
+            if running:
+                # "killed since fighting erupted", "during the offensive": the period a running
+                # toll covers, not a happening of its own
+                cues = [c for c in cues if c.event_type == "casualties"
+                        or not _TOLL_PERIOD.search(clause.text[:c.start])] or cues
             typed: list[tuple[str, int, int]] = []
             for c in cues:
                 t = c.event_type
@@ -284,7 +291,7 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
                 strike = next((t for t in sent_strikes if t in STRIKE_TYPES), None)
             if "casualties" in kinds and strike is None and _AS_A_RESULT.search(clause.text):
                 strike = next((t for t in prev_types if t in STRIKE_TYPES), None)
-            if strike is not None:
+            if strike is not None and not running:
                 typed = [(strike if t == "casualties" else t, s, e) for t, s, e in typed]
             deaths = find_fatalities(clause.text)
             # places go to the nearest cue before them (else the first cue)
@@ -315,7 +322,9 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
                 if t == "ceasefire":
                     # a truce agreed in Moscow or Geneva takes effect at the front
                     t_places = [p for p in t_places if p is None or p.country in ("AM", "AZ")]
-                if not t_places and len(fine) == 1 and t != "diplomacy" and (
+                if running and t == "casualties":
+                    t_places = []  # a toll of the whole fighting, not of one place in it
+                elif not t_places and len(fine) == 1 and t != "diplomacy" and (
                         t != "ceasefire" or fine[0].country in ("AM", "AZ")):
                     t_places = [fine[0]]  # one place named: the scene of all the clause tells
                 if not t_places:
@@ -324,15 +333,16 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
                         t_places = [None]
                     elif coarse:
                         t_places = [coarse[0]]
-                    elif fine:
+                    elif fine and not (running and t == "casualties"):
                         t_places = [fine[0]]
                     else:
                         t_places = [area_place("Nagorno-Karabakh", "region", gazetteer)]
                 if t == "diplomacy":
                     t_places = [p for p in t_places
                                 if p is None or p.precision == "settlement"] or [None]
-                    if t_places == [None] and dateline:
-                        t_places = [dateline[0]]
+                if t in ("diplomacy", "protest") and t_places == [None] and dateline:
+                    # "In Yerevan, thousands marched": met or rallied where the text is set
+                    t_places = [dateline[0]]
                 dates: list[DateMention | None]
                 how = ""
                 if date_list and abs(date_list[0].start - cue_pos) < 80:
@@ -357,7 +367,8 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
                         for d in dates:
                             candidates.append(_Candidate(
                                 t, claim, d, how or (d.how if d else ""), place,
-                                deaths if t in (*STRIKE_TYPES, "casualties") else None, clause))
+                                deaths if t == "casualties" or (t in STRIKE_TYPES and not running)
+                                else None, clause))
                 sent_types.append(t)
         # a date frames what follows when it is exact or opens the sentence
         framing = [d for d in explicit if (d.precision in ("day", "week") or d.start < 15)
@@ -557,7 +568,14 @@ def _same_source(a: Event, b: Event) -> bool:
 
 
 # "killed since Sunday", "so far": a running toll of the whole fighting, not one strike's
-_RUNNING_TOLL = re.compile(r"\bsince\b|\bso far\b|\bin total\b|\boverall\b", re.I)
+_RUNNING_TOLL = re.compile(r"\bsince\b|\bso far\b|\bin total\b|\boverall\b|"
+                           r"\bover the (?:same|whole|entire) period\b|"
+                           r"\bduring the (?:[\w-]+ ){0,3}(?:war|hostilities|fighting|clashes|"
+                           r"operation|offensive|measures|escalation|conflict)\b", re.I)
+# Text just before a cue that makes it the period of a toll: "since (the) fighting erupted",
+# "during the local anti-terror measures".
+_TOLL_PERIOD = re.compile(r"\b(?:since|during|throughout)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$",
+                          re.I)
 
 
 _SPAN_DAYS = {"day": 1, "week": 7}
