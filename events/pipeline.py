@@ -345,7 +345,11 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
                     t_places = [dateline[0]]
                 dates: list[DateMention | None]
                 how = ""
-                if date_list and abs(date_list[0].start - cue_pos) < 80:
+                since = _toll_start(clause.text, clause_dates, cue_pos) \
+                    if running and t == "casualties" else None
+                if since is not None:
+                    dates = [since]  # "killed since Sunday": the toll counts from then
+                elif date_list and abs(date_list[0].start - cue_pos) < 80:
                     dates = list(date_list)
                 else:
                     d = _pick_date(cue_pos, clause_dates, explicit, clause.text)
@@ -391,9 +395,25 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
 # What was fired at says what kind of firing it was: soldiers and posts on the line are an
 # incident, homes and civilians a strike on a settlement.
 _MILITARY_TARGET = re.compile(r"\b(?:positions?|posts?|outposts?|checkpoints?|soldiers?|troops|"
-                              r"servicem[ae]n|border guards?|guards?|units?|trenches)\b", re.I)
+                              r"servicem[ae]n|border guards?|guards?|units?|trenches|"
+                              r"peacekeepers?|patrols?)\b", re.I)
 _CIVILIAN_TARGET = re.compile(r"\b(?:civilians?|residential|homes?|houses?|schools?|hospitals?|"
                               r"residents|population)\b", re.I)
+
+
+def _toll_start(clause: str, dates: Sequence[DateMention], cue_pos: int) -> DateMention | None:
+    """The date a running toll counts from: the one after "since", else the first after the
+    toll that is not when it was announced ("said in a statement on Monday")."""
+    for d in dates:
+        if _SINCE_BEFORE.search(clause[max(0, d.start - 12):d.start]):
+            return d
+    return next((d for d in dates if d.start > cue_pos
+                 and not _ANNOUNCED_BEFORE.search(clause[max(0, d.start - 40):d.start])), None)
+
+
+_SINCE_BEFORE = re.compile(r"\bsince\s+(?:the\s+)?$", re.I)
+_ANNOUNCED_BEFORE = re.compile(r"\b(?:said|says|announced|reported|stated|statement|told)\b"
+                               r"[^,.;]{0,30}$", re.I)
 
 
 def _fire_type(sentence: str, has_settlement: bool) -> str:
@@ -568,13 +588,16 @@ def _same_source(a: Event, b: Event) -> bool:
 
 
 # "killed since Sunday", "so far": a running toll of the whole fighting, not one strike's
-_RUNNING_TOLL = re.compile(r"\bsince\b|\bso far\b|\bin total\b|\boverall\b|"
+# ("the deadliest since the war" compares; it counts nothing)
+_RUNNING_TOLL = re.compile(r"(?<!deadliest )(?<!worst )(?<!heaviest )(?<!bloodiest )"
+                           r"(?<!biggest )(?<!largest )(?<!first )\bsince\b(?! (?:the|last|"
+                           r"last year['’]s) war\b)|\bso far\b|\bin total\b|\boverall\b|"
                            r"\bover the (?:same|whole|entire) period\b|"
                            r"\bduring the (?:[\w-]+ ){0,3}(?:war|hostilities|fighting|clashes|"
                            r"operation|offensive|measures|escalation|conflict)\b", re.I)
 # Text just before a cue that makes it the period of a toll: "since (the) fighting erupted",
-# "during the local anti-terror measures".
-_TOLL_PERIOD = re.compile(r"\b(?:since|during|throughout)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$",
+# "during the local anti-terror measures", "killed in the shelling since Monday".
+_TOLL_PERIOD = re.compile(r"\b(?:since|during|throughout|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$",
                           re.I)
 
 

@@ -283,9 +283,11 @@ _PARTS: dict[str, tuple[str, ...]] = {
         r"\bshot down\s+(?:[\w-]+\s+){0,3}(?:aircrafts?|planes?|jets?)\b",
         r"\battacks?\s+(?:on|against)\s+(?:the\s+)?(?:peaceful|civilian)\s+(?:population|"
         r"populations|civilians|areas|settlements|infrastructure)\b",
-        r"\bunder\s+(?:\w+\s+){0,2}(?:fire|shelling|bombardment|attack|attacks)\b",
+        r"\bunder\s+(?:\w+\s+){0,2}(?:shelling|bombardment|attack|attacks)\b",
     ),
     FIRE: (
+        # "came under fire": a strike or an incident, by what was fired on
+        r"\bunder\s+(?:\w+\s+){0,2}fire\b(?!\s+from\b)",
         r"\b(?:fir(?:ed|ing)|opened fire)\s+(?:at|on|upon|against|first|across|into)\b",
         r"\bopened fire\b|\bshots?\s+(?:were\s+|was\s+)?fired\b",
         r"\b(?:by|under)\s+(?:\w+\s+)?fire\s+from\b",

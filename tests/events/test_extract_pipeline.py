@@ -385,3 +385,32 @@ def test_a_rally_in_the_city_the_sentence_opens_with_is_there():
     (ev,) = extract_article(art("In Yerevan, thousands of protesters marched to the "
                                 "parliament on Sunday."), gazetteer=Gazetteer([city]))
     assert (ev.event_type, ev.place) == ("protest", "Yerevan")
+
+
+def test_a_toll_counts_from_its_since_date_not_from_when_it_was_announced(gaz):
+    text = ("Since 1 October, 41 civilians have been killed in the shelling, the ombudsman "
+            "said in a statement on Monday.")
+    (ev,) = extract_article(art(text), gazetteer=gaz)
+    assert (ev.event_type, ev.event_date, ev.fatalities) == (
+        "casualties", dt.date(2020, 10, 1), 41)
+    text = ("The Defence Ministry said on Wednesday that 64 soldiers had been killed during "
+            "the offensive carried out on 3-4 October.")
+    (ev,) = extract_article(art(text), gazetteer=gaz)
+    assert (ev.event_type, ev.event_date) == ("casualties", dt.date(2020, 10, 3))
+
+
+def test_the_deadliest_since_compares_and_counts_nothing(gaz):
+    text = ("Eleven soldiers were killed in Tuesday's clashes near Alpha Town, the deadliest "
+            "since the war, the ministry said.")
+    evs = extract_article(art(text), gazetteer=gaz)
+    assert [(e.event_type, e.event_date, e.fatalities) for e in evs] == [
+        ("border_incident", dt.date(2020, 10, 6), 11)]
+
+
+def test_coming_under_fire_is_an_incident_when_troops_were_fired_on(gaz):
+    (ev,) = extract_article(art("Two peacekeepers were wounded when their patrol came under "
+                                "fire near Alpha Town on Monday."), gazetteer=gaz)
+    assert ev.event_type == "border_incident"
+    (ev,) = extract_article(art("Homes in Alpha Town came under fire on Monday."),
+                            gazetteer=gaz)
+    assert ev.event_type == "shelling"
