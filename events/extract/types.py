@@ -313,6 +313,8 @@ _PARTS: dict[str, tuple[str, ...]] = {
         r"\boutbreak of (?:fighting|hostilities|violence)\b",
         r"\b(?:fighting|clashes|battles?)\s+(?:went on|continued?|continues|is ongoing|was ongoing|"
         r"raged)\b",
+        # "Fighting between X and Y raged for a fourth day": a day of fighting reported
+        r"\b(?:fighting|clashes|battles?)\s+(?:[\w-]+\s+){1,8}?(?:raged|rages|raging)\b",
         r"\b(?:fierce|heavy|intense)\s+(?:fighting|clashes|combat|battles?)\b",
         r"\bincursions?\b|\binva(?:de|ded|sion)\b|\bprovoking the escalation\b",
         r"\bprovocations?\b|\bsabotage (?:groups?|attacks?|units?)\b|\bsaboteurs\b",
@@ -391,7 +393,7 @@ _PARTS: dict[str, tuple[str, ...]] = {
         r"(?![^.,;]{0,40}\b(?:under|in (?:the hands|ruins)|without|with(?:out)? (?:no|a|an))\b)"
         r"|\b(?:left|leav(?:e|es|ing)|abandon(?:ed|ing)?)\s+the\s+(?:village|town|city|area|"
         r"district)\b",
-        r"\b" + _PEOPLE + r"\b[^.]{0,50}?\b(?:leaving for|left for|heading for|headed for|"
+        r"\b" + _PEOPLE + r"\b[^.]{0,80}?\b(?:leaving for|left for|heading for|headed for|"
         r"moved (?:their\s+)?(?:children|families|relatives|belongings)|crossed|arrived|poured|"
         r"streamed|flooded|"
         r"made their way|were registered|were transferred|travell?ed)\b",

@@ -414,3 +414,15 @@ def test_coming_under_fire_is_an_incident_when_troops_were_fired_on(gaz):
     (ev,) = extract_article(art("Homes in Alpha Town came under fire on Monday."),
                             gazetteer=gaz)
     assert ev.event_type == "shelling"
+
+
+def test_a_day_of_fighting_between_two_forces_is_an_incident(gaz):
+    (ev,) = extract_article(art("Fighting between the two armies raged for a third day on "
+                                "Tuesday across Karabakh."), gazetteer=gaz)
+    assert (ev.event_type, ev.event_date) == ("border_incident", dt.date(2020, 10, 6))
+
+
+def test_residents_named_by_their_town_leaving_for_elsewhere_are_displaced(gaz):
+    evs = extract_article(art("Many residents of Alpha Town, which was shelled on Monday, have "
+                              "left for the capital, a reporter in the town said."), gazetteer=gaz)
+    assert "displacement" in [e.event_type for e in evs]
