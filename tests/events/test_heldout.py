@@ -58,8 +58,9 @@ and B's, for another round of families (running tolls and the periods they
 name, capitals that were struck, a year long past not dating news of the
 week, places taken in the passive, plans that fell through, "his office",
 both countries' ministries, phone calls, people stranded, carried away or
-short of food, fire on troops, "X district"): strict 0.774, typed 0.783, side
-0.988, 0.980 within 10 km, and its floors moved up to about 0.05 below those.
+short of food, fire on troops, "X district", fighting that raged): strict
+0.776, typed 0.785, side 0.988, 0.980 within 10 km, and its floors moved up to
+about 0.05 below those.
 
 Set D (twelve invented articles of wire length, 151 gold events, see its
 README) was written and annotated by someone who neither ran the pipeline nor
