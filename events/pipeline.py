@@ -277,6 +277,13 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
             if sent_kinds & {"shelling", "offensive", "protest"}:
                 # generic fighting words add nothing to a strike, an assault or a protest
                 cues = [c for c in cues if not is_generic_fighting(c)] or cues
+            running = any(c.event_type == "casualties" for c in cues) and \
+                _RUNNING_TOLL.search(clause.text) is not None
+            if running:
+                # "killed since fighting erupted", "during the offensive": the period a running
+                # toll covers, not a happening of its own
+                cues = [c for c in cues if c.event_type == "casualties"
+                        or not _TOLL_PERIOD.search(clause.text[:c.start])] or cues
             typed: list[tuple[str, int, int]] = []
             for c in cues:
                 t = c.event_type
@@ -289,7 +296,7 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
                 strike = next((t for t in sent_strikes if t in STRIKE_TYPES), None)
             if "casualties" in kinds and strike is None and _AS_A_RESULT.search(clause.text):
                 strike = next((t for t in prev_types if t in STRIKE_TYPES), None)
-            if strike is not None:
+            if strike is not None and not running:
                 typed = [(strike if t == "casualties" else t, s, e) for t, s, e in typed]
             deaths = find_fatalities(clause.text)
             # places go to the nearest cue before them (else the first cue)
@@ -320,7 +327,9 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
                 if t == "ceasefire":
                     # a truce agreed in Moscow or Geneva takes effect at the front
                     t_places = [p for p in t_places if p is None or p.country in ("AM", "AZ")]
-                if not t_places and len(fine) == 1 and t != "diplomacy" and (
+                if running and t == "casualties":
+                    t_places = []  # a toll of the whole fighting, not of one place in it
+                elif not t_places and len(fine) == 1 and t != "diplomacy" and (
                         t != "ceasefire" or fine[0].country in ("AM", "AZ")):
                     t_places = [fine[0]]  # one place named: the scene of all the clause tells
                 if not t_places:
@@ -329,18 +338,23 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
                         t_places = [None]
                     elif coarse:
                         t_places = [coarse[0]]
-                    elif fine:
+                    elif fine and not (running and t == "casualties"):
                         t_places = [fine[0]]
                     else:
                         t_places = [area_place("Nagorno-Karabakh", "region", gazetteer)]
                 if t == "diplomacy":
                     t_places = [p for p in t_places
                                 if p is None or p.precision == "settlement"] or [None]
-                    if t_places == [None] and dateline:
-                        t_places = [dateline[0]]
+                if t in ("diplomacy", "protest") and t_places == [None] and dateline:
+                    # "In Yerevan, thousands marched": met or rallied where the text is set
+                    t_places = [dateline[0]]
                 dates: list[DateMention | None]
                 how = ""
-                if date_list and abs(date_list[0].start - cue_pos) < 80:
+                since = _toll_start(clause.text, clause_dates, cue_pos) \
+                    if running and t == "casualties" else None
+                if since is not None:
+                    dates = [since]  # "killed since Sunday": the toll counts from then
+                elif date_list and abs(date_list[0].start - cue_pos) < 80:
                     dates = list(date_list)
                 else:
                     d = _pick_date(cue_pos, clause_dates, explicit, clause.text)
@@ -362,7 +376,8 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
                         for d in dates:
                             candidates.append(_Candidate(
                                 t, claim, d, how or (d.how if d else ""), place,
-                                deaths if t in (*STRIKE_TYPES, "casualties") else None, clause))
+                                deaths if t == "casualties" or (t in STRIKE_TYPES and not running)
+                                else None, clause))
                 sent_types.append(t)
         # a date frames what follows when it is exact or opens the sentence
         framing = [d for d in explicit if (d.precision in ("day", "week") or d.start < 15)
@@ -385,9 +400,25 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
 # What was fired at says what kind of firing it was: soldiers and posts on the line are an
 # incident, homes and civilians a strike on a settlement.
 _MILITARY_TARGET = re.compile(r"\b(?:positions?|posts?|outposts?|checkpoints?|soldiers?|troops|"
-                              r"servicem[ae]n|border guards?|guards?|units?|trenches)\b", re.I)
+                              r"servicem[ae]n|border guards?|guards?|units?|trenches|"
+                              r"peacekeepers?|patrols?)\b", re.I)
 _CIVILIAN_TARGET = re.compile(r"\b(?:civilians?|residential|homes?|houses?|schools?|hospitals?|"
                               r"residents|population)\b", re.I)
+
+
+def _toll_start(clause: str, dates: Sequence[DateMention], cue_pos: int) -> DateMention | None:
+    """The date a running toll counts from: the one after "since", else the first after the
+    toll that is not when it was announced ("said in a statement on Monday")."""
+    for d in dates:
+        if _SINCE_BEFORE.search(clause[max(0, d.start - 12):d.start]):
+            return d
+    return next((d for d in dates if d.start > cue_pos
+                 and not _ANNOUNCED_BEFORE.search(clause[max(0, d.start - 40):d.start])), None)
+
+
+_SINCE_BEFORE = re.compile(r"\bsince\s+(?:the\s+)?$", re.I)
+_ANNOUNCED_BEFORE = re.compile(r"\b(?:said|says|announced|reported|stated|statement|told)\b"
+                               r"[^,.;]{0,30}$", re.I)
 
 
 def _fire_type(sentence: str, has_settlement: bool) -> str:
@@ -562,7 +593,17 @@ def _same_source(a: Event, b: Event) -> bool:
 
 
 # "killed since Sunday", "so far": a running toll of the whole fighting, not one strike's
-_RUNNING_TOLL = re.compile(r"\bsince\b|\bso far\b|\bin total\b|\boverall\b", re.I)
+# ("the deadliest since the war" compares; it counts nothing)
+_RUNNING_TOLL = re.compile(r"(?<!deadliest )(?<!worst )(?<!heaviest )(?<!bloodiest )"
+                           r"(?<!biggest )(?<!largest )(?<!first )\bsince\b(?! (?:the|last|"
+                           r"last year['’]s) war\b)|\bso far\b|\bin total\b|\boverall\b|"
+                           r"\bover the (?:same|whole|entire) period\b|"
+                           r"\bduring the (?:[\w-]+ ){0,3}(?:war|hostilities|fighting|clashes|"
+                           r"operation|offensive|measures|escalation|conflict)\b", re.I)
+# Text just before a cue that makes it the period of a toll: "since (the) fighting erupted",
+# "during the local anti-terror measures", "killed in the shelling since Monday".
+_TOLL_PERIOD = re.compile(r"\b(?:since|during|throughout|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$",
+                          re.I)
 
 
 _SPAN_DAYS = {"day": 1, "week": 7}

@@ -181,7 +181,7 @@ def read_curated(path: Path = CURATED_PATH) -> list[dict]:
 
 _SUFFIXES = {
     "rayon": ("District", "Rayon", "Raion", "Region"),
-    "province": ("Province", "Region"),
+    "province": ("Province", "Region", "District"),  # "the Martakert district"
 }
 _COUNTRY_SUFFIXES = {"AM": ("Marz",)}  # an Armenian province is a marz
 

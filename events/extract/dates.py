@@ -180,6 +180,17 @@ def _last_month_day(ref: dt.date, month: int, day: int | None = None) -> dt.date
     return cand
 
 
+#: A day and month this close before the reference date is news of the moment, even right
+#: after a sentence about a year long past ("captured in April 1993. ... signed on Nov. 10");
+#: after one about the year before it may still be that year's ("the 2020 war ... November 10").
+RECENT_DAYS = 90
+
+
+def _recent(ref: dt.date, month: int, day: int) -> bool:
+    near = _last_month_day(ref, month, day)
+    return near is not None and (ref - near).days <= RECENT_DAYS
+
+
 def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
@@ -244,7 +255,8 @@ def find_dates(text: str, ref: dt.date | None, *, ref_known: bool = True,
                         continue
                     if g.get("year"):
                         add(m, dt.date(int(g["year"]), month, day), "day", "explicit date")
-                    elif year_hint is not None and ref is not None and year_hint < ref.year:
+                    elif year_hint is not None and ref is not None and year_hint < ref.year \
+                            and not (year_hint < ref.year - 1 and _recent(ref, month, day)):
                         add(m, dt.date(year_hint, month, day), "day",
                             "day and month, year from the sentence before")
                     elif ref is not None:

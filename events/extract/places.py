@@ -109,13 +109,27 @@ _PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|on|of)\s+(?:the\s+)?$")
 _AFFILIATION_TAIL = re.compile(r",?\s*(?:[A-Za-z-]+\s+)?(?:community|municipality|village)?,\s*")
 _HYPHEN_WORD = re.compile(r"-[a-z]")
 _IN_CAPITAL_BEFORE_RX = re.compile(r"\b(?:in|at|near|on|to|into|of|around|outside|through|across|"
-                                r"over)\s+(?:the\s+)?(?:(?:central|downtown|northern|southern|"
+                                r"over|from|towards?|via|inside|within)\s+(?:the\s+)?(?:(?:central|downtown|northern|southern|"
                                 r"eastern|western|outer)\s+)?$", re.I)
+# A capital is its government ("Baku said") unless it is what was acted on: the object of a
+# strike or a move ("shelled Stepanakert", "advanced on Stepanakert") or a passive's subject
+# ("Stepanakert, its main city, was targeted").
+_ACTED_ON_BEFORE_RX = re.compile(
+    r"\b(?:shelled|shelling|struck|striking|hit|hitting|targeted|targeting|attacked|attacking|"
+    r"bombed|bombing|bombarded|pounded|pounding|rocketed|fired (?:on|at|into)|fire (?:on|at)|"
+    r"strikes? on|attacks? on|entered|reached|approached|surrounded|encircled|captured|took|"
+    r"advanced (?:on|towards?)|advancing (?:on|towards?)|closing in on)\s+(?:the\s+)?$", re.I)
+_ACTED_ON_AFTER_RX = re.compile(
+    r"^(?:\s*,[^,]{1,40},)?\s+(?:was|were|had been|has been|have been|is being|came|comes|"
+    r"remained|remains)\s+(?:\w+\s+){0,2}?(?:shelled|struck|hit|targeted|attacked|bombed|"
+    r"bombarded|pounded|rocketed|under)\b", re.I)
+_TO_BEFORE = re.compile(r"\b(?:to|into)\s+(?:the\s+)?$")
 # "In Yerevan, the ministry said ...": where a statement was made, not where it happened
 _SPEECH_SITE = re.compile(r"^\s*(?:In|Speaking in|From|Speaking from)\s+$")
 _DESTINATION_BEFORE_RX = re.compile(r"\b(?:evacuated|relocated|moved|taken|transferred|sent|bused|"
-                                 r"brought|resettled|fled|flown)\s+(?:\w+\s+){0,2}?(?:to|into)\s+"
-                                 r"(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+                                 r"brought|resettled|fled|flown|carried|ferried|transported|"
+                                 r"driven|airlifted)\s+(?:[\w-]+\s+){0,6}?(?:to|into)\s+"
+                                 r"(?:the\s+)?(?:[\w-]+\s+){0,2}(?:in\s+)?$", re.I)
 _ROUTE_BEFORE_RX = re.compile(r"\b(?:through|via|along)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 # "the Lachin-Khankendi road": the two ends of a road name the road, not a scene
 _ROAD_WORD = r"\s+(?i:road|highway|motorway|route)\b"
@@ -133,6 +147,8 @@ _AFFILIATION_BEFORE = CaseFree(_AFFILIATION_BEFORE_RX)
 _ORG_AFTER = CaseFree(_ORG_AFTER_RX)
 _LOCATIVE_BEFORE = CaseFree(_LOCATIVE_BEFORE_RX)
 _IN_CAPITAL_BEFORE = CaseFree(_IN_CAPITAL_BEFORE_RX)
+_ACTED_ON_BEFORE = CaseFree(_ACTED_ON_BEFORE_RX)
+_ACTED_ON_AFTER = CaseFree(_ACTED_ON_AFTER_RX)
 _DESTINATION_BEFORE = CaseFree(_DESTINATION_BEFORE_RX)
 _ROUTE_BEFORE = CaseFree(_ROUTE_BEFORE_RX)
 _SOURCE_BEFORE = CaseFree(_SOURCE_BEFORE_RX)
@@ -202,8 +218,10 @@ def find_places(clause: str, gazetteer: GazetteerLike | None, *,
                 continue  # "Azerbaijan-controlled", "Armenian-populated"
             if _ORG_AFTER.match(clause, low, end, end + 30):
                 continue
-            if surface in _CAPITAL_AS_GOVERNMENT and not _IN_CAPITAL_BEFORE.search(
-                    clause, low, max(0, start - 24), start):
+            if surface in _CAPITAL_AS_GOVERNMENT and not (
+                    _IN_CAPITAL_BEFORE.search(clause, low, max(0, start - 24), start)
+                    or _ACTED_ON_BEFORE.search(clause, low, max(0, start - 30), start)
+                    or _ACTED_ON_AFTER.match(clause, low, end, end + 60)):
                 continue
             if _SOURCE_BEFORE.search(clause, low, max(0, start - 16), start):
                 continue
@@ -223,9 +241,9 @@ def find_places(clause: str, gazetteer: GazetteerLike | None, *,
             located = _from_place(place, surface, start, end)
             if start < 40 and _DATELINE.match(clause[:end + 40]) or speech_site:
                 located = dataclasses.replace(located, dateline=True)
-            if origin:
-                located = dataclasses.replace(located, origin=True)
-            elif _DESTINATION_BEFORE.search(clause, low, max(0, start - 30), start):
+            if origin and not _TO_BEFORE.search(clause, max(0, start - 12), start):
+                located = dataclasses.replace(located, origin=True)  # not "from A to [B]"
+            elif _DESTINATION_BEFORE.search(clause, low, max(0, start - 70), start):
                 located = dataclasses.replace(located, destination=True)
             elif _ROUTE_BEFORE.search(clause, low, max(0, start - 30), start) \
                     or _ROAD_FIRST_END.match(clause, end) or (

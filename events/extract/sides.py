@@ -280,8 +280,16 @@ _AND_START = re.compile(r"\s*and\s")
 _FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has been|have been|had been|will|would)\b")
 _THE_LOCAL = re.compile(r"(?:the|local)\s")
 _BE_VERB = re.compile(r"\b(?:is|are|was|were|been)\b")
+# "the two countries' foreign ministries", "both sides' defence ministries": Armenia's and
+# Azerbaijan's (the project's two countries) at once
+_BOTH_COUNTRIES = re.compile(r"^(?:the\s+)?(?:two|both)\s+(?:countries|sides|governments|"
+                             r"nations|capitals)['’]?\s+\w", re.I)
+# "his office", "her spokesman": a source belonging to someone the clause names
+_POSSESSIVE_SOURCE = re.compile(
+    r"^(?:his|her|their)\s+((?:press\s+)?(?:office|spokes\w+|service|secretary|aides?|"
+    r"ministry|government|administration))$", re.I)
 _SOURCE_NOUN = re.compile(
-    r"\b(?:officials?|authorities|ministry|military|side|media|government|aide|"
+    r"\b(?:officials?|authorities|ministry|military|side|media|government|aide|office|service|"
     r"spokes\w+|minister|president|ombudsman|envoy|ambassador|commander|mayor|"
     r"governor|diplomat|leader\w*)\b", re.I)
 _PHRASE = re.compile(r"\s*((?:the\s+)?[^,;.“”\"()]{2,100})")
@@ -512,6 +520,20 @@ def find_claims(clause: str, *, names: NameBook, last: Claim | None,
             speakers.append((part.start(), lead_np.group()))  # type: ignore[union-attr]
     groups: list[list[Claim]] = []
     for _, who in sorted(speakers) + sorted(channels):
+        if _BOTH_COUNTRIES.match(who):
+            # "the two countries' foreign ministries announced": each side says it
+            groups.append([Claim(who, ARMENIAN), Claim(who, AZERBAIJANI)])
+            continue
+        own = _POSSESSIVE_SOURCE.match(who)
+        if own:
+            # "Pashinyan spoke to Putin, his office said": the office of whom the clause
+            # is about, its first named actor
+            lead = _LEADING_NP.match(clause)
+            side = side_of_claimant(lead.group(), names) if lead else None
+            if lead and side is not None:
+                groups.append([Claim(f"{lead.group()}'s {own.group(1)}", side)])
+                continue
+            who = f"the {own.group(1)}"
         if _PRONOUN.match(who):
             if last is not None:
                 groups.append([Claim(last.claimant, last.side, explicit=False)])

@@ -284,9 +284,11 @@ _PARTS: dict[str, tuple[str, ...]] = {
         r"\bshot down\s+(?:[\w-]+\s+){0,3}(?:aircrafts?|planes?|jets?)\b",
         r"\battacks?\s+(?:on|against)\s+(?:the\s+)?(?:peaceful|civilian)\s+(?:population|"
         r"populations|civilians|areas|settlements|infrastructure)\b",
-        r"\bunder\s+(?:\w+\s+){0,2}(?:fire|shelling|bombardment|attack|attacks)\b",
+        r"\bunder\s+(?:\w+\s+){0,2}(?:shelling|bombardment|attack|attacks)\b",
     ),
     FIRE: (
+        # "came under fire": a strike or an incident, by what was fired on
+        r"\bunder\s+(?:\w+\s+){0,2}fire\b(?!\s+from\b)",
         r"\b(?:fir(?:ed|ing)|opened fire)\s+(?:at|on|upon|against|first|across|into)\b",
         r"\bopened fire\b|\bshots?\s+(?:were\s+|was\s+)?fired\b",
         r"\b(?:by|under)\s+(?:\w+\s+)?fire\s+from\b",
@@ -312,6 +314,8 @@ _PARTS: dict[str, tuple[str, ...]] = {
         r"\boutbreak of (?:fighting|hostilities|violence)\b",
         r"\b(?:fighting|clashes|battles?)\s+(?:went on|continued?|continues|is ongoing|was ongoing|"
         r"raged)\b",
+        # "Fighting between X and Y raged for a fourth day": a day of fighting reported
+        r"\b(?:fighting|clashes|battles?)\s+(?:[\w-]+\s+){1,8}?(?:raged|rages|raging)\b",
         r"\b(?:fierce|heavy|intense)\s+(?:fighting|clashes|combat|battles?)\b",
         r"\bincursions?\b|\binva(?:de|ded|sion)\b|\bprovoking the escalation\b",
         r"\bprovocations?\b|\bsabotage (?:groups?|attacks?|units?)\b|\bsaboteurs\b",
@@ -357,6 +361,11 @@ _PARTS: dict[str, tuple[str, ...]] = {
         r"\bliberat(?:ed|ion of)\b|\bseized\b|\boverran\b|\b(?:recaptur|retak)(?:ed|en|ing)\b"
         r"|\bretook\b",
         r"\bfell (?:to|into the hands of)\b",
+        # "Kalbajar was captured by Armenian forces": a named place taken, told in the passive
+        r"(?-i:[A-Z])[\w’'-]+(?:,[^,]{1,60},)?\s+(?:had been|has been|was|were|have been)\s+"
+        r"(?:captured|seized|overrun|taken|recaptured|retaken|liberated)\s+by\s+"
+        r"(?:the\s+)?(?:[\w-]+\s+){0,2}(?:forces|troops|army|armed forces|units|soldiers|"
+        r"military|fighters)\b",
         r"\bclos(?:ing|ed) in on\b|\badvanc(?:e|ed|ing) (?:on|into|towards?)\b"
         r"(?!\s+(?:[\w-]+\s+)?territory)(?!\s+(?:the\s+)?(?:road|route|highway|path|track)\b)",
         r"\b(?:break|broke|breaking)\s+through\s+(?:\w+\s+){0,2}(?:lines|defen[cs]es|positions|"
@@ -381,9 +390,11 @@ _PARTS: dict[str, tuple[str, ...]] = {
         r"\b(?:left|leav(?:e|es|ing))\s+(?:their|his|her|its)\s+(?:homes?|houses?|villages?|"
         r"towns?|lands?)\b|\b(?:left|leav(?:e|es|ing))\s+(?:the\s+)?(?:region|enclave|"
         r"Nagorno[- ]Karabakh|Karabakh|Artsakh)\b"
+        # "the war that left the region under Armenian control": a state, not a flight
+        r"(?![^.,;]{0,40}\b(?:under|in (?:the hands|ruins)|without|with(?:out)? (?:no|a|an))\b)"
         r"|\b(?:left|leav(?:e|es|ing)|abandon(?:ed|ing)?)\s+the\s+(?:village|town|city|area|"
         r"district)\b",
-        r"\b" + _PEOPLE + r"\b[^.]{0,50}?\b(?:leaving for|left for|heading for|headed for|"
+        r"\b" + _PEOPLE + r"\b[^.]{0,80}?\b(?:leaving for|left for|heading for|headed for|"
         r"moved (?:their\s+)?(?:children|families|relatives|belongings)|crossed|arrived|poured|"
         r"streamed|flooded|"
         r"made their way|were registered|were transferred|travell?ed)\b",
@@ -399,7 +410,8 @@ _PARTS: dict[str, tuple[str, ...]] = {
         r"\bblockade\b|\bblock(?:ed|ing|s)\s+(?:\w+\s+){0,4}(?:road|corridor|highway|route|access|"
         r"convoy)\b|\b(?:road|corridor|convoy|highway)\s+(?:\w+\s+){0,8}blocked\b|"
         r"\bblocked by\b",
-        r"\b(?:road|corridor|highway|route|crossing)\s+(?:\w+\s+){0,4}(?:closed|shut)\b"
+        r"\b(?:road|corridor|highway|route|crossing)\s+(?:[\w-]+\s+){0,8}?(?:closed|shut)\b"
+        r"|\bclosed to (?:all\s+)?(?:\w+\s+)?(?:traffic|vehicles|movement)\b"
         r"|\bclos(?:ed|ure of|ing)\s+(?:the\s+|of\s+the\s+)?(?:\w+\s+)?(?:road|corridor|highway|"
         r"route|crossing)\b",
         r"\b(?:gas|electricity|power|water|food|fuel|internet|supplies|supply|aid|access)\b"
@@ -413,6 +425,19 @@ _PARTS: dict[str, tuple[str, ...]] = {
         r"\bration(?:ed|ing)\b|\bration (?:coupons|cards)\b|\bshelves\b[^.]{0,30}?\bempty\b"
         r"|\b(?:road|corridor|highway|route)\b,[^.;]{0,80}?,\s+(?:\w+\s+)?(?:blocked|closed|"
         r"shut)\b",
+        # people cut off from home, moved by others, or short of food under a blockade
+        r"\bstranded\b|\bqueu(?:ed|ing|es?)\s+(?:\w+\s+){0,2}for\s+(?:bread|food|fuel|petrol|"
+        r"gas|water|medicine)\b|\bfood (?:coupons|vouchers|shortages?)\b|\bran out of\s+"
+        r"(?:\w+\s+){0,2}(?:food|fruit|vegetables|bread|fuel|medicines?|flour|supplies)\b",
+        r"\b(?:buses|convoys?|vehicles|trucks|cars|ambulances|helicopters)\s+(?:\w+\s+){0,2}"
+        r"(?:carried|carrying|took|taking|ferried|ferrying|transported|transporting|brought|"
+        r"bringing)\s+(?:\w+\s+){0,4}?(?:women|children|civilians|residents|families|people|"
+        r"refugees|elderly|patients|wounded)\b",
+        r"\b(?:transferred|transported|ferried|airlifted|bused)\s+(?:[\d,]+\s+|some\s+|about\s+|"
+        r"around\s+|nearly\s+|more than\s+|dozens of\s+|hundreds of\s+)?(?:[\w-]+\s+){0,2}"
+        r"(?:patients|civilians|residents|people|children|wounded|families|refugees)\b",
+        r"\b(?:left|leav(?:e|es|ing))\s+(?:the\s+)?(?-i:[A-Z])[\w-]+\s+(?:region|district|area|"
+        r"valley)\b",
         r"\bshortages? of\b|\b(?:installed|set up|established)\s+(?:\w+\s+){0,2}checkpoint\b"
         r"|\bcheckpoint\b[^.]{0,80}\b(?:installed|set up|established)\b",
     ),
@@ -456,7 +481,12 @@ _PARTS: dict[str, tuple[str, ...]] = {
         r"co-chairs?|secretary|counterpart|chairman|chairperson|speaker|commissioner|leaders)\b",
         r"\bapologi[sz](?:ed|es|ing)\b|\boffered (?:its |his |her |their )?(?:condolences|"
         r"compensation|apologies)\b",
-        r"\b(?:tele)?phone (?:call|conversations?|talks)\b|\bspoke (?:by|on the) (?:tele)?phone\b",
+        r"\b(?:tele)?phone (?:calls?|conversations?|talks)\b"
+        r"|\bspoke (?:by|on the) (?:tele)?phone\b",
+        r"\bnegotiat(?:ed|ing)\b",
+        # "asked the CSTO to begin consultations": a government turning to an organisation
+        r"\b(?:asked|requested|petitioned)\s+(?:the\s+)?(?:[\w-]+\s+){0,5}?(?:Organi[sz]ation|"
+        r"Council|Union|Nations|Group|[Aa]lliance|Court|(?-i:CSTO|OSCE|UN|EU|NATO|ICJ|ECHR))\b",
         r"\bmediat(?:ed|ion|ing|e)\b|\b(?:press|news) conference\b|\bbriefing\b",
         r"\b(?:issued|made|released)\s+(?:a|an)\s+(?:\w+\s+)?(?:statement|call|appeal)\b",
         r"\bcalled (?:on|for)\b|\bcalls (?:on|for)\b|\burg(?:ed|ing|es)\b|\bappeal(?:ed|s)? for\b",
@@ -509,7 +539,8 @@ _NOT_HAPPENED = re.compile(
     r"postpone[sd]?|postponing|to stop|to end|to halt|in order to|needs? to|due to revert|"
     r"call(?:ed|s|ing)? for|urg(?:ed|es|ing)|appeal(?:ed|s|ing)? for|demand(?:ed|s|ing)?|"
     r"proposal|(?<!-)propose[sd]?|would-be|until|has to|have to|expected to|scheduled to|set to|"
-    r"going to|about to|ahead of|in preparation for|in the run-up to|invit(?:ed|es|ation) to)\b",
+    r"going to|about to|ahead of|in preparation for|in the run-up to|invit(?:ed|es|ation) to|"
+    r"(?:is|are|was|were) due (?:to|in|on|at))\b",
     re.IGNORECASE,
 )
 # ...unless the modal only says an ongoing act goes on ("vowed to continue its bombardment").
@@ -869,9 +900,14 @@ _NOT_TERRITORY = re.compile(r"\b(?:bodies|remains|prisoners|detainees|captives|P
 # "visited the wounded", "mourned the dead": people, not a report of a toll
 _NOMINAL_VICTIMS = re.compile(r"\bthe\s+(?:wounded|injured|dead|victims)\b", re.I)
 # "warned that any new attack will be met ...": a threat, not a diplomatic act
-_THREAT_AFTER = re.compile(r"\b(?:if|unless|any|will|would)\b", re.I)
-# "If the attacks go on, Baku will respond, X warned": the condition comes first
-_THREAT_BEFORE = re.compile(r"^\s*(?:If|Unless)\b[^;]*\b(?:will|would)\b", re.I)
+_THREAT_AFTER = re.compile(r"\b(?:if|unless|any|will|would|could|might)\b", re.I)
+# "If the attacks go on, Baku will respond, X warned", "Should Armenia strike, the response
+# could be devastating, X warned": the condition comes first
+_THREAT_BEFORE = re.compile(r"^\s*(?:If|Unless|Should|Were)\b[^;]*\b(?:will|would|could|might)\b",
+                            re.I)
+# "a meeting planned for ... did not take place": told, but it never happened
+_FELL_THROUGH = re.compile(r"[^.;]{0,80}?\b(?:did not|didn['’]t|never|failed to|would not)\s+"
+                           r"(?:take place|happen|go ahead|materiali[sz]e)\b", re.I)
 # "a meeting is planned for", "talks that had been scheduled": not (yet) happened
 _PLANNED_AFTER = re.compile(
     r"(?:(?!\b(?:and|but|while|after|before|were|was)\s)[^,;.]){0,50}?"
@@ -921,6 +957,9 @@ def _asserted(clause: str, cue: TypeCue, low: str | None) -> bool:
             and (_THREAT_AFTER.search(clause, end) or _THREAT_BEFORE.match(clause)):
         return False
     if twins["plan"].match(low, end) and _PLANNED_AFTER.match(clause, end):
+        return False
+    if ("take place" in low or "happen" in low or "go ahead" in low or "materiali" in low) \
+            and _FELL_THROUGH.match(clause, end):
         return False
     if cue.event_type == "shelling" and "struck" in inner.lower() \
             and _DEAL_BEFORE.search(clause, 0, start):

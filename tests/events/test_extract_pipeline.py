@@ -283,3 +283,146 @@ def test_local_officials_of_a_town_in_armenia_speak_for_the_armenian_side():
                   country="GE", admin="Hills", aliases=(), population=100, source="test")
     (ev,) = extract_article(art(text), gazetteer=Gazetteer([other]))
     assert ev.reporting_side == "third_party"
+
+
+# -- running tolls, capitals as places, plans that fell through, possessive sources -------
+
+
+def test_a_running_toll_is_its_own_casualty_report_not_the_strikes():
+    gaz2 = Gazetteer([_place("Alpha Town", 40.0, 46.0),
+                      _place("Nagorno-Karabakh", 39.85, 46.75, precision="region")])
+    text = ("The Armenian Defence Ministry said Alpha Town had been shelled overnight and that "
+            "57 of its soldiers had been killed since Sunday.")
+    evs = extract_article(art(text), gazetteer=gaz2)
+    by_type = {e.event_type: e for e in evs}
+    assert set(by_type) == {"shelling", "casualties"}
+    assert by_type["shelling"].place == "Alpha Town" and by_type["shelling"].fatalities is None
+    toll = by_type["casualties"]
+    assert toll.fatalities == 57 and toll.event_date == dt.date(2020, 10, 4)  # the Sunday
+    assert toll.geo_precision == "region"  # a toll of the whole fighting, not of the town
+
+
+@pytest.mark.parametrize("text", [
+    "Officials said 310 soldiers had been killed since fighting erupted on October 1.",
+    "The ministry said 40 servicemen were killed during the week-long offensive.",
+])
+def test_the_period_a_toll_covers_is_not_a_happening_of_its_own(gaz, text):
+    evs = extract_article(art(text), gazetteer=gaz)
+    assert [e.event_type for e in evs] == ["casualties"]
+
+
+def test_a_capital_that_was_struck_is_a_place_and_a_capital_that_speaks_is_not():
+    capital = Place(name="Khankendi", lat=39.82, lon=46.75, precision="settlement",
+                    kind="city", country="AZ", admin="Khankendi", aliases=("Stepanakert",),
+                    population=50000, source="test")
+    gaz2 = Gazetteer([capital, _place("Alpha Town", 40.0, 46.0)])
+    for text in ["Rockets struck Stepanakert on Monday, officials said.",
+                 "Officials said Stepanakert, the main city, had been targeted on Monday."]:
+        (ev,) = extract_article(art(text), gazetteer=gaz2)
+        assert (ev.event_type, ev.place) == ("shelling", "Khankendi"), text
+    (ev,) = extract_article(art("Stepanakert said Alpha Town was shelled on Monday."),
+                            gazetteer=gaz2)
+    assert ev.place == "Alpha Town"
+
+
+@pytest.mark.parametrize("text", [
+    "A summit planned in Alpha Town last week did not take place.",
+    "The foreign minister is due to travel to Alpha Town on Friday for talks.",
+    "Should the shelling go on, the response could be harsh, the ministry warned on Monday.",
+])
+def test_what_did_not_or_may_yet_happen_is_no_event(gaz, text):
+    assert extract_article(art(text), gazetteer=gaz) == []
+
+
+def test_his_office_speaks_for_the_side_of_whom_the_clause_names(gaz):
+    (ev,) = extract_article(art("Pashinyan discussed the border by phone with the French "
+                                "president on Monday, his office said."), gazetteer=gaz)
+    assert (ev.event_type, ev.reporting_side, ev.claimant) == (
+        "diplomacy", "armenian", "Pashinyan's office")
+
+
+def test_the_two_countries_ministries_announcing_are_a_claim_from_each_side(gaz):
+    evs = extract_article(art("The two countries' foreign ministries announced on Monday that "
+                              "they had finished negotiating the text of a treaty."),
+                          gazetteer=gaz)
+    assert sorted((e.event_type, e.reporting_side) for e in evs) == [
+        ("diplomacy", "armenian"), ("diplomacy", "azerbaijani")]
+
+
+def test_a_year_long_past_does_not_date_news_of_the_week(gaz):
+    text = ("Alpha Town was captured by Armenian forces in April 1993. "
+            "A truce was signed on October 5, officials said.")
+    evs = extract_article(art(text), gazetteer=gaz)
+    assert ("offensive", dt.date(1993, 4, 1)) in [(e.event_type, e.event_date) for e in evs]
+    truce = [e for e in evs if e.event_type == "ceasefire"]
+    assert [e.event_date for e in truce] == [dt.date(2020, 10, 5)]
+
+
+@pytest.mark.parametrize("text", [
+    "Buses carried women and children from Alpha Town to Beta Village on Monday.",
+    "The Red Cross said it had transferred 12 seriously ill patients from Alpha Town to hospitals "
+    "in Beta Village on Monday.",
+])
+def test_people_carried_away_are_displaced_from_where_they_were_taken(text):
+    gaz2 = Gazetteer([_place("Alpha Town", 40.0, 46.0), _place("Beta Village", 40.3, 46.4)])
+    evs = extract_article(art(text), gazetteer=gaz2)
+    assert [(e.event_type, e.place) for e in evs] == [("displacement", "Alpha Town")]
+
+
+@pytest.mark.parametrize("text", [
+    "Some 900 people have been stranded outside Alpha Town since Monday.",
+    "Residents of Alpha Town queued for bread through the night on Monday.",
+    "The road to Alpha Town has been closed to all traffic since Monday.",
+])
+def test_people_cut_off_or_short_of_food_are_a_displacement_report(gaz, text):
+    evs = extract_article(art(text), gazetteer=gaz)
+    assert [e.event_type for e in evs] == ["displacement"]
+
+
+def test_a_rally_in_the_city_the_sentence_opens_with_is_there():
+    city = Place(name="Yerevan", lat=40.18, lon=44.51, precision="settlement", kind="city",
+                 country="AM", admin="Yerevan", aliases=(), population=10**6, source="test")
+    (ev,) = extract_article(art("In Yerevan, thousands of protesters marched to the "
+                                "parliament on Sunday."), gazetteer=Gazetteer([city]))
+    assert (ev.event_type, ev.place) == ("protest", "Yerevan")
+
+
+def test_a_toll_counts_from_its_since_date_not_from_when_it_was_announced(gaz):
+    text = ("Since 1 October, 41 civilians have been killed in the shelling, the ombudsman "
+            "said in a statement on Monday.")
+    (ev,) = extract_article(art(text), gazetteer=gaz)
+    assert (ev.event_type, ev.event_date, ev.fatalities) == (
+        "casualties", dt.date(2020, 10, 1), 41)
+    text = ("The Defence Ministry said on Wednesday that 64 soldiers had been killed during "
+            "the offensive carried out on 3-4 October.")
+    (ev,) = extract_article(art(text), gazetteer=gaz)
+    assert (ev.event_type, ev.event_date) == ("casualties", dt.date(2020, 10, 3))
+
+
+def test_the_deadliest_since_compares_and_counts_nothing(gaz):
+    text = ("Eleven soldiers were killed in Tuesday's clashes near Alpha Town, the deadliest "
+            "since the war, the ministry said.")
+    evs = extract_article(art(text), gazetteer=gaz)
+    assert [(e.event_type, e.event_date, e.fatalities) for e in evs] == [
+        ("border_incident", dt.date(2020, 10, 6), 11)]
+
+
+def test_coming_under_fire_is_an_incident_when_troops_were_fired_on(gaz):
+    (ev,) = extract_article(art("Two peacekeepers were wounded when their patrol came under "
+                                "fire near Alpha Town on Monday."), gazetteer=gaz)
+    assert ev.event_type == "border_incident"
+    (ev,) = extract_article(art("Homes in Alpha Town came under fire on Monday."),
+                            gazetteer=gaz)
+    assert ev.event_type == "shelling"
+
+
+def test_a_day_of_fighting_between_two_forces_is_an_incident(gaz):
+    (ev,) = extract_article(art("Fighting between the two armies raged for a third day on "
+                                "Tuesday across Karabakh."), gazetteer=gaz)
+    assert (ev.event_type, ev.event_date) == ("border_incident", dt.date(2020, 10, 6))
+
+
+def test_residents_named_by_their_town_leaving_for_elsewhere_are_displaced(gaz):
+    evs = extract_article(art("Many residents of Alpha Town, which was shelled on Monday, have "
+                              "left for the capital, a reporter in the town said."), gazetteer=gaz)
+    assert "displacement" in [e.event_type for e in evs]

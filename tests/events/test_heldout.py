@@ -52,10 +52,23 @@ opened while these rules were written, is the blind measure of generality.
 Set C (fourteen invented articles, 110 gold events): strict F1 0.598, typed
 0.618, side 0.968, 1.000 within 10 km at 9498e9e; strict 0.628, typed 0.638,
 side 0.985, 1.000 within 10 km after set B's rule families, which is what they
-are worth on text they were not written from. Only those scores were read, not
-its per-event differences; its floors sit about 0.05 below. The gap between
-set C and the development corpus is the honest size of what the rules still
-miss.
+are worth on text they were not written from. Only those scores were read
+until set D existed. Then set C's per-event differences were opened, like A's
+and B's, for another round of families (running tolls and the periods they
+name, capitals that were struck, a year long past not dating news of the
+week, places taken in the passive, plans that fell through, "his office",
+both countries' ministries, phone calls, people stranded, carried away or
+short of food, fire on troops, "X district", fighting that raged): strict
+0.776, typed 0.785, side 0.988, 0.980 within 10 km, and its floors moved up to
+about 0.05 below those.
+
+Set D (twelve invented articles of wire length, 151 gold events, see its
+README) was written and annotated by someone who neither ran the pipeline nor
+read its rules. Before that round: strict F1 0.542, typed 0.601, side 0.902,
+1.000 within 10 km; after it: strict 0.555, typed 0.626, side 0.887, 1.000
+within 10 km. Only those scores have been read; its floors sit about 0.05
+below. The gap between set D and the development corpus is the honest size of
+what the rules still miss on text they were not written from.
 
 The scorer is ``../shared/eval/score.py``, loaded at run time, never copied.
 """
@@ -101,7 +114,9 @@ SETS = {
                  within_10km=0.89),
     "b": HeldOut("heldout_b", 14, 100, strict_f1=0.84, typed_f1=0.84, side_accuracy=0.95,
                  within_10km=0.91),
-    "c": HeldOut("heldout_c", 14, 110, strict_f1=0.58, typed_f1=0.59, side_accuracy=0.93,
+    "c": HeldOut("heldout_c", 14, 110, strict_f1=0.72, typed_f1=0.73, side_accuracy=0.93,
+                 within_10km=0.93),
+    "d": HeldOut("heldout_d", 12, 151, strict_f1=0.50, typed_f1=0.57, side_accuracy=0.83,
                  within_10km=0.95),
 }
 

@@ -425,6 +425,9 @@ def test_bad_rows_are_reported_with_file_and_line(tmp_path):
 def test_alias_expansion_for_districts():
     assert gazetteer_build.expand_aliases("Aghdam*|Agdam rayonu", "rayon") == [
         "Aghdam District", "Aghdam Rayon", "Aghdam Raion", "Aghdam Region", "Agdam rayonu"]
+    # journalists write "the Martakert district" for a province of Karabakh too
+    assert gazetteer_build.expand_aliases("Martakert*", "province") == [
+        "Martakert Province", "Martakert Region", "Martakert District"]
     assert gazetteer_build.clean_aliases("Kapan", ["YUK", "ka pan", "Ghapan", "Капан",
                                                    "Kapan Rayonu", "Kafan"]) == ["Ghapan", "Kafan"]
     assert gazetteer_build.clean_aliases("Arak", ["Iraq", "Arak", "Sultanabad"],
