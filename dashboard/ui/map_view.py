@@ -46,7 +46,7 @@ from dashboard.map import (
 )
 from dashboard.ui import cache
 from dashboard.ui.sidebar import KEY_PLACE, KEY_SELECTED, mirror_in_address
-from dashboard.ui.workspace import KEY_TABLE_FIND
+from dashboard.ui.workspace import KEY_TABLE_FIND, KEY_TABLE_OPEN
 from dashboard.view import MAX_ZOOM, MIN_ZOOM, View
 
 KEY_MAP = "kcm_map"
@@ -97,6 +97,7 @@ def take_map_report() -> bool:
     selected = sel != seen[0] and bool(value.get("id"))
     if selected:
         state[KEY_SELECTED] = state[KEY_TABLE_FIND] = str(value["id"])[:200]
+        state[KEY_TABLE_OPEN] = True  # the table shows the clicked event's row
     if selected or value.get("user"):
         state[KEY_PLACE] = state[KEY_PLACE_FROM_MAP] = (center, zoom)
     return selected

@@ -255,7 +255,13 @@ def _workspace(frame: pd.DataFrame, options: PageOptions, store_key: Hashable,
                        if bounds and (view.start or view.end) else None)
     left, right = st.columns([3, 2])
     with left:
-        workspace.event_table(shown, view_key, view.selected)
+        # Drawn when opened (or when an event is picked on the map): the grid is the
+        # heaviest element of the page, and the opening page waits for it otherwise.
+        table_box = st.expander("Event table", key=workspace.KEY_TABLE_OPEN,
+                                on_change="rerun")
+        if table_box.open:
+            with table_box:
+                workspace.event_table(shown, view_key, view.selected)
     with right:
         workspace.evidence_card(frame, view.selected,
                                 _article_texts(options.articles,

@@ -45,6 +45,8 @@ KEY_TIMELINE = "kcm_timeline"
 KEY_BRUSH_SEEN = "kcm_brush_seen"
 KEY_TABLE = "kcm_table"
 KEY_TABLE_SEEN = "kcm_table_seen"
+#: True while the event table's panel is open (an event picked on the map opens it).
+KEY_TABLE_OPEN = "kcm_table_open"
 KEY_INCIDENT = "kcm_incident"
 KEY_EXPORT_FORMAT = "kcm_export_format"
 KEY_EXPORT_MAKE = "kcm_export_make"

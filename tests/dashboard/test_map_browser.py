@@ -84,6 +84,8 @@ def test_clicking_a_marker_selects_its_event_card_and_link(browser, small_app):
         card.wait_for(timeout=WAIT_MS)
         assert "Fixture report three" in card.inner_text()
         assert "fx-005" in card.inner_text()
+        # The event table, drawn only when opened, opens to show the clicked event's row.
+        page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=WAIT_MS)
         # The marker is ringed as the selected one, and its popup stays open over the rerun.
         frame = visit.map_frame()
         frame.locator(".kcm-selected[data-event='fx-005']").wait_for(timeout=WAIT_MS)

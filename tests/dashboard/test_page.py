@@ -82,10 +82,18 @@ def test_every_widget_has_a_key(monkeypatch):
     # 3 sides + undated + settlement-only + day-only; dates; types, claimant, region,
     # outlet, article; deaths; search; 3 date presets.
     assert len(filters) == 6 + 1 + 5 + 1 + 1 + 3
-    widgets = [*at.checkbox, *at.date_input, *at.multiselect, *at.number_input,
-               *at.text_input, *at.button, *at.selectbox, *at.text_area]
-    assert len(widgets) > len(filters)
-    assert all(w.key and w.key.startswith("kcm_") for w in widgets)
+    # Every panel and tab open, so that every widget of the page is drawn.
+    from dashboard.ui.page import KEY_EXPORT_OPEN, KEY_TAB, TABS
+    from dashboard.ui.workspace import KEY_TABLE_OPEN
+
+    at.session_state[KEY_TABLE_OPEN] = at.session_state[KEY_EXPORT_OPEN] = True
+    for tab in TABS:
+        at.session_state[KEY_TAB] = tab
+        at.run()
+        widgets = [*at.checkbox, *at.date_input, *at.multiselect, *at.number_input,
+                   *at.text_input, *at.button, *at.selectbox, *at.text_area]
+        assert len(widgets) > len(filters), tab
+        assert all(w.key and w.key.startswith("kcm_") for w in widgets), tab
 
 
 def test_without_a_store_the_bundled_sample_is_shown(monkeypatch):

@@ -235,6 +235,8 @@ def test_selecting_a_table_row_shows_its_card_and_goes_in_the_link(browser, app_
         page = visit.page
         _metric_is(page, 9)
         visit.wait_markers(8)  # the first run has settled: nothing moves any more
+        assert page.locator("[data-testid='stDataFrame']").count() == 0  # drawn when opened
+        page.get_by_text("Event table", exact=True).click()
         grid = page.locator("[data-testid='stDataFrame']").first
         grid.wait_for(timeout=WAIT_MS)
         grid.scroll_into_view_if_needed()

@@ -453,7 +453,13 @@ def test_corrections_show_in_the_export(monkeypatch, tmp_path):
 
 
 def test_table_sorts_every_shown_event_and_sends_one_page(monkeypatch, tmp_path):
-    from dashboard.ui.workspace import KEY_TABLE_DESC, KEY_TABLE_PAGE, KEY_TABLE_SORT, TABLE_ROWS
+    from dashboard.ui.workspace import (
+        KEY_TABLE_DESC,
+        KEY_TABLE_OPEN,
+        KEY_TABLE_PAGE,
+        KEY_TABLE_SORT,
+        TABLE_ROWS,
+    )
     from events.schema import read_geojson
     from events.synthetic import synthetic_events
 
@@ -461,6 +467,9 @@ def test_table_sorts_every_shown_event_and_sends_one_page(monkeypatch, tmp_path)
     events, _ = read_geojson(store)
     at = run_page(monkeypatch, store)
     assert shown(at) == 450
+    assert not at.dataframe  # the table is drawn once its panel is opened
+    at.session_state[KEY_TABLE_OPEN] = True
+    at.run()
     assert len(at.dataframe[0].value) == TABLE_ROWS
     at.selectbox(key=KEY_TABLE_SORT).set_value("Fatalities").run()
     at.checkbox(key=KEY_TABLE_DESC).check().run()
