@@ -18,11 +18,12 @@ from re import _parser as _sre_parse
 from typing import Any
 
 
-def _has_top_level_bar(source: str) -> bool:
-    """True when ``source`` has a ``|`` outside every group and character class."""
-    depth, i, in_class = 0, 0, False
-    while i < len(source):
-        ch = source[i]
+def top_level_alternatives(pattern: str) -> list[str]:
+    """``pattern`` split at the ``|`` that are outside groups and character classes."""
+    out: list[str] = []
+    depth, start, i, in_class = 0, 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
         if ch == "\\":
             i += 2
             continue
@@ -30,18 +31,20 @@ def _has_top_level_bar(source: str) -> bool:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-            if source[i + 1:i + 2] == "^":
+            if pattern[i + 1:i + 2] == "^":
                 i += 1
-            if source[i + 1:i + 2] == "]":
+            if pattern[i + 1:i + 2] == "]":
                 i += 1  # a "]" right after "[" or "[^" is a literal
         elif ch == "(":
             depth += 1
         elif ch == ")":
             depth -= 1
         elif ch == "|" and depth == 0:
-            return True
+            out.append(pattern[start:i])
+            start = i + 1
         i += 1
-    return False
+    out.append(pattern[start:])
+    return out
 
 
 def _starts_fast(items: Any, ignorecase: bool) -> bool:
@@ -85,8 +88,8 @@ def _rest_source(rx: re.Pattern[str]) -> str | None:
     if not isinstance(source, str) or not source.startswith("\\b") or source[2:3] in (
             "*", "+", "?", "{"):
         return None
-    if rx.flags & (re.ASCII | re.LOCALE | re.VERBOSE | re.IGNORECASE) or _has_top_level_bar(
-            source):
+    if rx.flags & (re.ASCII | re.LOCALE | re.VERBOSE | re.IGNORECASE) or len(
+            top_level_alternatives(source)) > 1:
         return None
     rest = source[2:]
     try:
@@ -162,4 +165,4 @@ def word_start(rx: re.Pattern[str]) -> WordStart | re.Pattern[str]:
     return rx if rest is None else WordStart(rx, rest)
 
 
-__all__ = ["WordStart", "word_start"]
+__all__ = ["WordStart", "top_level_alternatives", "word_start"]

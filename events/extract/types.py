@@ -17,7 +17,7 @@ from re import _constants as _sre  # the parse tree's opcodes (see ``_required``
 from re import _parser as _sre_parse
 from typing import Any
 
-from events.extract.boundary import WordStart, word_start
+from events.extract.boundary import WordStart, top_level_alternatives, word_start
 from events.extract.casefold import exact_twin, lower, lower_twin, same_length_lower
 
 
@@ -31,38 +31,9 @@ class TypeCue:
     phrase: str
 
 
-def _top_level_alternatives(pattern: str) -> list[str]:
-    """``pattern`` split at the ``|`` that are outside groups and character classes."""
-    out: list[str] = []
-    depth, start, i, in_class = 0, 0, 0, False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            if pattern[i + 1:i + 2] == "^":
-                i += 1
-            if pattern[i + 1:i + 2] == "]":
-                i += 1  # a "]" right after "[" or "[^" is a literal
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            out.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    out.append(pattern[start:])
-    return out
-
-
 def _alternatives(*parts: str) -> list[str]:
     """The top-level alternatives of ``parts``, in order."""
-    return [a for p in parts for a in _top_level_alternatives(p)]
+    return [a for p in parts for a in top_level_alternatives(p)]
 
 
 def _compile(alternatives: Sequence[str]) -> re.Pattern[str]:
