@@ -316,6 +316,7 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
             date_list = _date_list(clause.text, clause_dates)
             for t in dict.fromkeys(t for t, _, _ in order):
                 cue_pos = next(s for tt, s, _ in order if tt == t)
+                toll = running and t == "casualties"  # a toll of the whole fighting
                 t_places: list[Located | None] = list(owned.get(t, []))
                 if t == "displacement" and t_places and all(
                         p is not None and p.destination for p in t_places):
@@ -327,8 +328,8 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
                 if t == "ceasefire":
                     # a truce agreed in Moscow or Geneva takes effect at the front
                     t_places = [p for p in t_places if p is None or p.country in ("AM", "AZ")]
-                if running and t == "casualties":
-                    t_places = []  # a toll of the whole fighting, not of one place in it
+                if toll:
+                    t_places = []  # not of one place in it
                 elif not t_places and len(fine) == 1 and t != "diplomacy" and (
                         t != "ceasefire" or fine[0].country in ("AM", "AZ")):
                     t_places = [fine[0]]  # one place named: the scene of all the clause tells
@@ -338,7 +339,7 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
                         t_places = [None]
                     elif coarse:
                         t_places = [coarse[0]]
-                    elif fine and not (running and t == "casualties"):
+                    elif fine and not toll:
                         t_places = [fine[0]]
                     else:
                         t_places = [area_place("Nagorno-Karabakh", "region", gazetteer)]
@@ -350,8 +351,7 @@ def extract_article(article: Article, *, gazetteer: Any) -> list[Event]:
                     t_places = [dateline[0]]
                 dates: list[DateMention | None]
                 how = ""
-                since = _toll_start(clause.text, clause_dates, cue_pos) \
-                    if running and t == "casualties" else None
+                since = _toll_start(clause.text, clause_dates, cue_pos) if toll else None
                 if since is not None:
                     dates = [since]  # "killed since Sunday": the toll counts from then
                 elif date_list and abs(date_list[0].start - cue_pos) < 80:

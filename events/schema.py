@@ -14,7 +14,6 @@ import dataclasses
 import datetime as dt
 import json
 import math
-import operator
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -132,57 +131,7 @@ _STR_FIELDS = (
 )
 
 
-_STR_VALUES = operator.attrgetter(*_STR_FIELDS)
-_JUST_STR = {str}
-
-
 def _check(ev: Event) -> None:
-    """Refuse an invalid event (see ``_check_each``), the common valid one in one quick pass."""
-    if not _plainly_valid(ev):
-        _check_each(ev)
-
-
-def _plainly_valid(ev: Event) -> bool:
-    """True when every field has the plain type and a value ``_check_each`` accepts.
-
-    Every event the pipeline makes passes through here, so the usual case is answered
-    with few steps; anything unusual (a subclass, a wrong type, a bad value) answers False,
-    and ``_check_each`` then names the field at fault (or accepts it, as it always did).
-    """
-    if set(map(type, _STR_VALUES(ev))) != _JUST_STR or not ev.event_id or not ev.article_id:
-        return False
-    if ev.event_type not in EVENT_TYPES or ev.reporting_side not in SIDES:
-        return False
-    if ev.date_precision is None:
-        if ev.event_date is not None:
-            return False
-    elif ev.date_precision not in DATE_PRECISIONS:
-        return False
-    if ev.geo_precision is not None and ev.geo_precision not in GEO_PRECISIONS:
-        return False
-    for day in (ev.event_date, ev.published):
-        if day is not None and type(day) is not dt.date:
-            return False
-    lon, lat = ev.lon, ev.lat
-    if lon is not None or lat is not None:
-        if type(lon) not in (float, int) or type(lat) not in (float, int):
-            return False
-        if not (math.isfinite(lon) and math.isfinite(lat) and abs(lon) <= 180.0
-                and abs(lat) <= 90.0):
-            return False
-    for count in (ev.fatalities, ev.char_start, ev.char_end):
-        if count is not None and (type(count) is not int or count < 0):
-            return False
-    if type(ev.n_articles) is not int or ev.n_articles < 1:
-        return False
-    if ev.char_start is not None and ev.char_end is not None and ev.char_end < ev.char_start:
-        return False
-    if type(ev.confidence) not in (float, int) or not 0.0 <= ev.confidence <= 1.0:
-        return False
-    return type(ev.reported_by) is tuple and all(side in SIDES for side in ev.reported_by)
-
-
-def _check_each(ev: Event) -> None:
     """Raise ``SchemaError`` naming the first field that breaks the contract."""
     eid = ev.event_id if isinstance(ev.event_id, str) else None
 
